@@ -1,0 +1,64 @@
+# masa-docs — the two commands a new machine needs are `make publish` and `make test`.
+# Everything else (virtual environment, Python packages, Debian packages) is installed on demand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONTENT ?= content
+OUT     ?= build
+
+# Debian packages the renderers and the tests need (installed when run as root on Debian).
+DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-writer-nogui chromium
+
+.PHONY: help setup publish test test-fast lint bench snapshots clean system-deps
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+system-deps: ## Install the Debian packages (root only; a no-op when they are present)
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "warning: missing Debian packages:$$missing (install them with: sudo apt-get install$$missing)"; \
+	fi
+
+setup: $(VENV)/.installed system-deps ## Create .venv and install everything
+
+publish: setup ## Build the documents of $(CONTENT)/ into $(OUT)/
+	$(BIN)/masa-docs publish --content $(CONTENT) --out $(OUT)
+
+test: setup ## Run lint, type check and the whole test suite
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+test-fast: setup ## Tests without the slow and client ones
+	$(BIN)/python -m pytest -m "not slow and not client"
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+bench: setup ## Time publish on the example beside WeasyPrint alone
+	$(BIN)/python -m masa_docs.bench --content $(CONTENT)
+
+snapshots: setup ## Update snapshots (read the diff before committing!)
+	$(BIN)/python -m pytest --snapshot-update
+
+clean: ## Remove build output and caches
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
