@@ -1,0 +1,40 @@
+"""The ``masa-docs`` command line: a thin layer over the library.
+
+Each command module imports only light modules at import time; renderers are imported
+inside the commands, so ``masa-docs --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from .. import __version__
+from . import check as _check
+from . import content as _content
+from . import publish as _publish
+from . import templates as _templates
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="masa-docs")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors and debug logs.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """Build a children's safeguarding partnership's statutory documents from plain files.
+
+    Content lives in a folder (default: content/) of YAML files for facts and Markdown files
+    for narrative. Start with 'masa-docs init DIR', check it with 'masa-docs validate', and
+    build everything with 'masa-docs publish'.
+
+    Exit codes: 0 success, 1 a check or lint failed, 2 invalid content or usage.
+    """
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"debug": debug, "quiet": quiet}
+
+
+for _module in (_content, _publish, _check, _templates):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)

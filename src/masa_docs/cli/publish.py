@@ -1,0 +1,7 @@
+"""Commands added by the publish stage."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

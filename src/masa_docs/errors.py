@@ -1,0 +1,87 @@
+"""Diagnostics: problems in content, reported to people as ``file:line:column: field: message``.
+
+The library never prints and never exits: it raises :class:`ContentError` carrying every
+:class:`Diagnostic` it found, and the CLI turns that into output and exit code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located as precisely as the content allows."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field_path: str
+    message: str
+    hint: str | None = None
+    severity: Severity = "error"
+    code: str = "content"
+
+    def location(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+    def format(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.field_path}: {self.message}" if self.field_path else (
+            f"{where}: {self.message}"
+        )
+        if self.severity == "warning":
+            text = f"{where}: warning: " + text[len(where) + 2 :]
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class ContentError(Exception):
+    """Raised when content cannot be used; carries every problem found, not only the first."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        n = sum(1 for d in self.diagnostics if d.severity == "error")
+        return f"{n} problem{'s' if n != 1 else ''} in the content"
+
+    def __str__(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics) or self.summary()
+
+
+class MasaError(Exception):
+    """A problem the user can fix that is not about a content field (missing tool, bad option)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean ..." hint for a misspelt ``word``, or None."""
+    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def format_path(parts: Sequence[str | int]) -> str:
+    """``("partners", 0, "lsp", "name")`` -> ``partners[0].lsp.name``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,70 @@
+"""The one configured Markdown parser: narrative content is data, never markup.
+
+Raw HTML is off (``html=False``), so ``<script>`` in content comes out as text; tables and
+strikethrough are on; links and images are limited to :data:`SAFE_SCHEMES` (plus relative
+links and fragments). Both the HTML renderer and the Word bridge consume the same tokens.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(url: str) -> bool:
+    """True for http(s)/mailto links, site-relative paths and fragments; False otherwise.
+
+    Control characters and whitespace are removed before the scheme is read, as browsers do,
+    so ``java\\tscript:`` is caught too.
+    """
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f").strip()
+    if not cleaned:
+        return False
+    scheme = urlsplit(cleaned).scheme.lower()
+    if scheme:
+        return scheme in SAFE_SCHEMES
+    # No scheme: a relative reference. Reject protocol-relative "//host" links.
+    return not cleaned.startswith("//")
+
+
+def _validate_link(url: str) -> bool:
+    return is_safe_link(url)
+
+
+@lru_cache(maxsize=1)
+def make_markdown() -> MarkdownIt:
+    """Return the shared parser (CommonMark + tables + strikethrough, raw HTML off)."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    return md
+
+
+def parse(text: str) -> list[Token]:
+    """Tokens of ``text`` for a renderer (HTML or Word)."""
+    return make_markdown().parse(text)
+
+
+def to_html(text: str, *, heading_offset: int = 0) -> str:
+    """Render Markdown to safe HTML. ``heading_offset`` demotes headings (``#`` -> ``h{1+offset}``)
+    so narrative nests under the document's own section headings."""
+    md = make_markdown()
+    tokens = md.parse(text)
+    if heading_offset:
+        for tok in tokens:
+            if tok.type in ("heading_open", "heading_close"):
+                level = min(6, int(tok.tag[1:]) + heading_offset)
+                tok.tag = f"h{level}"
+    for tok in tokens:
+        if tok.type == "inline" and tok.children:
+            for child in tok.children:
+                if child.type == "link_open":
+                    href = str(child.attrGet("href") or "")
+                    if href.startswith(("http://", "https://")):
+                        child.attrSet("rel", "noopener noreferrer")
+    return md.renderer.render(tokens, md.options, {})

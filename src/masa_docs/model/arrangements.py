@@ -1,0 +1,267 @@
+"""Topics of the published arrangements: governance, agencies, data, training, scrutiny,
+reviews, voice, disputes, liabilities and information sharing."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Date, Email, Id, Markdown, Money, Strict, Text
+
+# ---------------------------------------------------------------- governance.yaml
+
+
+class Group(Strict):
+    id: Id
+    name: Text
+    kind: Literal["leadership", "executive", "subgroup", "forum", "panel"]
+    purpose: Markdown
+    chair: Text
+    members: list[Text] = Field(min_length=1)
+    frequency: Text
+    decides: list[Text] = Field(default_factory=list, description="What this group decides.")
+    reports_to: Id | None = Field(default=None, description="Id of the group it reports to.")
+
+
+class Governance(Strict):
+    decision_making: Markdown
+    groups: list[Group] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- agencies.yaml
+
+
+class RelevantAgency(Strict):
+    id: Id
+    name: Text
+    category: Text = Field(description="Category key from the schedule of SI 2018/789.")
+    areas: list[Id] = Field(min_length=1)
+    reason: Markdown = Field(description="Why the partners chose this agency.")
+    participation: Markdown = Field(description="How it takes part.")
+
+
+class Setting(Strict):
+    name: Text
+    kind: Text
+    how_included: Markdown
+
+
+class Education(Strict):
+    approach: Markdown
+    strategic_role: Markdown = Field(description="How education sits in strategic decision-making.")
+    settings: list[Setting] = Field(min_length=1)
+
+
+class YouthCustodyResidential(Strict):
+    approach: Markdown
+    settings: list[Setting] = Field(min_length=1)
+
+
+class Agencies(Strict):
+    relevant_agencies: list[RelevantAgency] = Field(min_length=1)
+    education: Education
+    youth_custody_and_residential: YouthCustodyResidential
+
+
+# ---------------------------------------------------------------- data.yaml
+
+
+class Metric(Strict):
+    id: Id
+    name: Text
+    definition: Markdown
+    source: Text
+    owner: Id = Field(description="Id of the partner or agency that owns the figure.")
+    unit: Literal["count", "percent", "rate_per_10000", "days", "number"]
+    better: Literal["higher", "lower", "neither"] = "neither"
+    frequency: Literal["quarterly", "yearly"] = "quarterly"
+
+
+class DataSet(Strict):
+    approach: Markdown = Field(description="How data and intelligence are used, early help included.")
+    metrics: list[Metric] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- training.yaml
+
+
+class Audit(Strict):
+    title: Text
+    lead: Id
+    timing: Text
+    focus: Markdown
+
+
+class TrainingAndAudit(Strict):
+    commissioning: Markdown
+    delivery: Markdown
+    impact: Markdown
+    audit_approach: Markdown
+    audits: list[Audit] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- scrutiny.yaml
+
+
+class Scrutineer(Strict):
+    name: Text
+    role: Text
+    organisation: Text | None = None
+    term_start: Date
+    term_end: Date
+
+
+class ScrutinyActivity(Strict):
+    title: Text
+    method: Text
+    timing: Text
+    description: Markdown | None = None
+
+
+class Scrutiny(Strict):
+    scrutineer: Scrutineer
+    approach: Markdown
+    activities: list[ScrutinyActivity] = Field(min_length=1)
+    acting_on_findings: Markdown
+    review_of_arrangements: Markdown
+
+
+# ---------------------------------------------------------------- reviews.yaml
+
+
+class Recommendation(Strict):
+    id: Id
+    text: Markdown
+    owner: Id = Field(description="Id of the partner or relevant agency that owns it.")
+    due: Date
+    status: Literal["not_started", "in_progress", "complete"]
+    progress: Markdown | None = None
+
+
+class Review(Strict):
+    id: Id
+    kind: Literal["rapid_review", "lcspr"]
+    title: Text
+    area: Id
+    notified_on: Date
+    completed_on: Date | None = None
+    decision: Literal["lcspr", "no_lcspr", "national_review", "pending"] = "pending"
+    status: Literal["in_progress", "completed", "published"]
+    published_on: Date | None = None
+    summary: Markdown
+    recommendations: list[Recommendation] = Field(default_factory=list)
+
+
+class ReviewProcess(Strict):
+    notification: Markdown
+    rapid_review: Markdown
+    lcspr: Markdown
+    publication: Markdown
+    learning: Markdown
+
+
+class Reviews(Strict):
+    process: ReviewProcess
+    reviews: list[Review] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- voice.yaml
+
+
+class VoiceMethod(Strict):
+    name: Text
+    description: Markdown
+
+
+class Voice(Strict):
+    approach: Markdown
+    methods: list[VoiceMethod] = Field(min_length=1)
+    how_used: Markdown
+
+
+# ---------------------------------------------------------------- disputes.yaml
+
+
+class DisputeStage(Strict):
+    name: Text
+    who: list[Text] = Field(min_length=1)
+    timescale_working_days: int = Field(gt=0, le=365)
+    description: Markdown
+
+
+class Disputes(Strict):
+    principles: Markdown
+    stages: list[DisputeStage] = Field(min_length=1)
+    scrutineer_role: Markdown
+
+
+# ---------------------------------------------------------------- liabilities.yaml
+
+
+class SharedTeam(Strict):
+    name: Text
+    host: Id
+    staff_from: list[Id] = Field(min_length=1)
+    liability: Markdown
+
+
+class Insurance(Strict):
+    partner: Id
+    type: Text
+    minimum_cover: Money
+    arrangement: Text | None = Field(default=None, description="e.g. 'Self-insured' or the insurer.")
+
+
+class Liabilities(Strict):
+    liabilities: Markdown
+    indemnities: Markdown
+    shared_teams: list[SharedTeam] = Field(default_factory=list)
+    insurance: list[Insurance] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- information-sharing.yaml
+
+
+class LawfulBasis(Strict):
+    basis: Text
+    applies_to: Markdown
+
+
+class SharingAgreement(Strict):
+    name: Text
+    parties: list[Id] = Field(min_length=2)
+    signed_on: Date
+    review_by: Date
+
+
+class ControllerRole(Strict):
+    partner: Id
+    role: Literal["controller", "joint_controller", "processor"]
+    data: Text
+
+
+class DataContact(Strict):
+    partner: Id
+    role: Text
+    name: Text
+    email: Email
+
+
+class InformationSharing(Strict):
+    approach: Markdown
+    information_requests: Markdown = Field(description="How the partners use their power to require information (s.16H).")
+    lawful_bases: list[LawfulBasis] = Field(min_length=1)
+    agreements: list[SharingAgreement] = Field(default_factory=list)
+    controllers: list[ControllerRole] = Field(min_length=1)
+    contacts: list[DataContact] = Field(default_factory=list)
+
+
+__all__ = [
+    "Agencies", "Audit", "ControllerRole", "DataContact", "DataSet", "DisputeStage", "Disputes",
+    "Education", "Governance", "Group", "Insurance", "InformationSharing", "LawfulBasis",
+    "Liabilities", "Metric", "Money", "Recommendation", "RelevantAgency", "Review",
+    "ReviewProcess", "Reviews", "Scrutineer", "Scrutiny", "ScrutinyActivity", "Setting",
+    "SharedTeam", "SharingAgreement", "TrainingAndAudit", "Voice", "VoiceMethod",
+    "YouthCustodyResidential",
+]

@@ -1,0 +1,112 @@
+"""reports/<period>.yaml: the evidence for one yearly report (e.g. reports/2025-26.yaml)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Date, Id, Markdown, PeriodName, Strict, Text
+
+ProgressStatus = Literal["on_track", "at_risk", "off_track", "complete"]
+
+STATUS_LABELS: dict[str, str] = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "complete": "Complete",
+}
+
+
+class Foreword(Strict):
+    text: Markdown
+    signed_by: list[Id] = Field(min_length=1, description="Ids of the partners whose LSPs sign it.")
+
+
+class Priority(Strict):
+    id: Id
+    title: Text
+    status: ProgressStatus
+    evidence: Markdown = Field(description="Evidence of impact.")
+    analysis: Markdown | None = Field(
+        default=None, description="Why progress was weak (required when at risk or off track)."
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class MetricValue(Strict):
+    label: Text = Field(description="e.g. 'Q1' or '2025-26'.")
+    value: Decimal
+
+
+class Comparator(Strict):
+    name: Text = Field(description="e.g. 'England' or 'Statistical neighbours'.")
+    value: Decimal
+
+
+class MetricResult(Strict):
+    metric: Id = Field(description="Id of a metric in data.yaml.")
+    values: list[MetricValue] = Field(min_length=1)
+    target: Decimal | None = None
+    comparators: list[Comparator] = Field(default_factory=list)
+    commentary: Markdown | None = None
+
+
+class NationalReview(Strict):
+    title: Text
+    published: Text
+    actions: Markdown
+
+
+class ScrutinyFindings(Strict):
+    findings: Markdown
+    response: Markdown
+
+
+class Feedback(Strict):
+    feedback: Markdown
+    changes: Markdown = Field(description="What changed because of it.")
+
+
+class Course(Strict):
+    title: Text
+    sessions: int = Field(ge=0)
+    attendees: int = Field(ge=0)
+
+
+class TrainingDelivered(Strict):
+    courses: list[Course] = Field(default_factory=list)
+    impact: Markdown
+
+    @property
+    def total_attendees(self) -> int:
+        return sum(c.attendees for c in self.courses)
+
+
+class NextPriority(Strict):
+    title: Text
+    description: Markdown
+
+
+class YearlyReport(Strict):
+    period: PeriodName
+    start: Date
+    end: Date
+    published_on: Date
+    foreword: Foreword
+    summary: Markdown
+    priorities: list[Priority] = Field(min_length=1)
+    metrics: list[MetricResult] = Field(default_factory=list)
+    reviews: list[Id] = Field(default_factory=list, description="Ids of reviews (reviews.yaml) in the period.")
+    review_actions: Markdown
+    national_reviews: list[NationalReview] = Field(default_factory=list)
+    scrutiny: ScrutinyFindings
+    voice: Feedback
+    education: Markdown
+    training: TrainingDelivered
+    funding_year: PeriodName = Field(description="The funding.yaml year this report accounts for.")
+    next_priorities: list[NextPriority] = Field(min_length=1)
