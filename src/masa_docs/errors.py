@@ -34,8 +34,8 @@ class Diagnostic:
 
     def format(self) -> str:
         where = self.location()
-        text = f"{where}: {self.field_path}: {self.message}" if self.field_path else (
-            f"{where}: {self.message}"
+        text = (
+            f"{where}: {self.field_path}: {self.message}" if self.field_path else (f"{where}: {self.message}")
         )
         if self.severity == "warning":
             text = f"{where}: warning: " + text[len(where) + 2 :]

@@ -20,7 +20,9 @@ def example_dir() -> Path:
 def init_content(dest: Path, *, force: bool = False) -> list[Path]:
     """Copy the example partnership into ``dest`` (which must be empty or not exist)."""
     if dest.exists() and any(dest.iterdir()) and not force:
-        raise MasaError(f"{dest} exists and is not empty", "choose a new folder, or pass --force to overwrite")
+        raise MasaError(
+            f"{dest} exists and is not empty", "choose a new folder, or pass --force to overwrite"
+        )
     src = example_dir()
     copied = []
     for path in sorted(src.rglob("*")):

@@ -92,13 +92,20 @@ class SourceMap:
                 return self.files[prefix], loc[n:]
         return None, loc
 
-    def diagnostic(self, loc: Loc, message: str, *, hint: str | None = None, key: bool = False,
-                   severity: str = "error", code: str = "content") -> Diagnostic:
+    def diagnostic(
+        self,
+        loc: Loc,
+        message: str,
+        *,
+        hint: str | None = None,
+        key: bool = False,
+        severity: str = "error",
+        code: str = "content",
+    ) -> Diagnostic:
         src, inner = self.file_for(loc)
         field_path = format_path(inner if src else loc)
         if src is None:
-            return Diagnostic(str(self.root), None, None, field_path, message, hint,
-                              severity, code)  # type: ignore[arg-type]
+            return Diagnostic(str(self.root), None, None, field_path, message, hint, severity, code)  # type: ignore[arg-type]
         pos = src.locate(inner, key=key)
         line, col = pos if pos else (1, 1)
         return Diagnostic(src.display, line, col, field_path, message, hint, severity, code)  # type: ignore[arg-type]
@@ -173,8 +180,16 @@ def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
         diags.append(Diagnostic(display, None, None, "", f"cannot read file: {exc.strerror}"))
         return None
     if len(data) > MAX_FILE_BYTES:
-        diags.append(Diagnostic(display, None, None, "", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                "split it or remove what does not belong"))
+        diags.append(
+            Diagnostic(
+                display,
+                None,
+                None,
+                "",
+                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "split it or remove what does not belong",
+            )
+        )
         return None
     try:
         text = data.decode("utf-8")
@@ -182,20 +197,32 @@ def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        diags.append(Diagnostic(display, line, col, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                "save the file as UTF-8 (in Word or Excel exports, choose 'UTF-8')"))
+        diags.append(
+            Diagnostic(
+                display,
+                line,
+                col,
+                "",
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                "save the file as UTF-8 (in Word or Excel exports, choose 'UTF-8')",
+            )
+        )
         return None
     return text.removeprefix("\ufeff")
 
 
-def read_yaml(path: Path, display: str, prefix: Loc, diags: list[Diagnostic]) -> tuple[Any, SourceFile] | None:
+def read_yaml(
+    path: Path, display: str, prefix: Loc, diags: list[Diagnostic]
+) -> tuple[Any, SourceFile] | None:
     """Parse one YAML file safely. Problems are appended to ``diags``; None when unusable."""
     src = SourceFile(path, display)
     text = _read_text(path, display, diags)
     if text is None:
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        diags.append(Diagnostic(display, 1, 1, "", "file is empty", "fill it in, or copy it from 'masa-docs init'"))
+        diags.append(
+            Diagnostic(display, 1, 1, "", "file is empty", "fill it in, or copy it from 'masa-docs init'")
+        )
         return None
     try:
         node = _yaml().load(text)
@@ -203,8 +230,16 @@ def read_yaml(path: Path, display: str, prefix: Loc, diags: list[Diagnostic]) ->
         mark = exc.problem_mark
         key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else "?"
         first = exc.context_mark
-        diags.append(Diagnostic(display, mark.line + 1, mark.column + 1, "", f"duplicate key '{key}'",
-                                f"the first '{key}' is on line {first.line + 1}; keep one" if first else None))
+        diags.append(
+            Diagnostic(
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                "",
+                f"duplicate key '{key}'",
+                f"the first '{key}' is on line {first.line + 1}; keep one" if first else None,
+            )
+        )
         return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -214,8 +249,16 @@ def read_yaml(path: Path, display: str, prefix: Loc, diags: list[Diagnostic]) ->
             hint = "indent with spaces, not tabs"
         elif "mapping values are not allowed" in problem:
             hint = "a value containing ': ' needs quotes"
-        diags.append(Diagnostic(display, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                                "", f"invalid YAML: {problem}", hint))
+        diags.append(
+            Diagnostic(
+                display,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                "",
+                f"invalid YAML: {problem}",
+                hint,
+            )
+        )
         return None
     except (YAMLError, RecursionError) as exc:
         diags.append(Diagnostic(display, None, None, "", f"invalid YAML: {exc}"))
@@ -223,16 +266,35 @@ def read_yaml(path: Path, display: str, prefix: Loc, diags: list[Diagnostic]) ->
     try:
         data = _plain(node, (), src, [MAX_NODES])
     except _TooBig:
-        diags.append(Diagnostic(display, 1, 1, "", f"more than {MAX_NODES:,} values after expanding anchors and aliases",
-                                "anchors (&) and aliases (*) must not multiply the content; write values out"))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                "",
+                f"more than {MAX_NODES:,} values after expanding anchors and aliases",
+                "anchors (&) and aliases (*) must not multiply the content; write values out",
+            )
+        )
         return None
     except _BadKey as exc:
-        diags.append(Diagnostic(display, exc.pos[0], exc.pos[1], "", f"key {exc.key!r} is not text",
-                                "quote it, e.g. \"2025\":"))
+        diags.append(
+            Diagnostic(
+                display, exc.pos[0], exc.pos[1], "", f"key {exc.key!r} is not text", 'quote it, e.g. "2025":'
+            )
+        )
         return None
     except _BadTag:
-        diags.append(Diagnostic(display, 1, 1, "", "YAML tags (!...) are not allowed in content",
-                                "remove the tag; content is plain data"))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                "",
+                "YAML tags (!...) are not allowed in content",
+                "remove the tag; content is plain data",
+            )
+        )
         return None
     except RecursionError:
         diags.append(Diagnostic(display, 1, 1, "", "nesting is too deep"))
@@ -273,8 +335,18 @@ def load_content(root: Path | str) -> LoadedContent:
     root = Path(root)
     diags: list[Diagnostic] = []
     if not root.is_dir():
-        raise ContentError([Diagnostic(str(root), None, None, "", "content folder not found",
-                                       "pass --content DIR, or create one with 'masa-docs init DIR'")])
+        raise ContentError(
+            [
+                Diagnostic(
+                    str(root),
+                    None,
+                    None,
+                    "",
+                    "content folder not found",
+                    "pass --content DIR, or create one with 'masa-docs init DIR'",
+                )
+            ]
+        )
     smap = SourceMap(root)
     raw: dict[str, Any] = {}
     known = set(TOPIC_FILES.values()) | LOCAL_FILES
@@ -282,8 +354,16 @@ def load_content(root: Path | str) -> LoadedContent:
         path = root / name
         if not path.exists():
             if topic not in OPTIONAL_TOPICS:
-                diags.append(Diagnostic(_display(root, path), None, None, "", "missing required file",
-                                        f"create {name} (see 'masa-docs init' for an example)"))
+                diags.append(
+                    Diagnostic(
+                        _display(root, path),
+                        None,
+                        None,
+                        "",
+                        "missing required file",
+                        f"create {name} (see 'masa-docs init' for an example)",
+                    )
+                )
             continue
         got = read_yaml(path, _display(root, path), (topic,), diags)
         if got is not None:
@@ -291,14 +371,30 @@ def load_content(root: Path | str) -> LoadedContent:
     # Unknown files at the top level are likely typos of a topic file.
     for path in sorted(root.iterdir()):
         if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in known:
-            diags.append(Diagnostic(_display(root, path), None, None, "", "unknown content file",
-                                    did_you_mean(path.name, sorted(known)) or f"known files: {', '.join(sorted(known))}"))
+            diags.append(
+                Diagnostic(
+                    _display(root, path),
+                    None,
+                    None,
+                    "",
+                    "unknown content file",
+                    did_you_mean(path.name, sorted(known)) or f"known files: {', '.join(sorted(known))}",
+                )
+            )
         elif path.is_file() and path.suffix == ".md":
             stem = path.stem
             if stem not in NARRATIVE_NAMES:
-                diags.append(Diagnostic(_display(root, path), None, None, "", "unknown narrative file",
-                                        did_you_mean(stem + ".md", [n + ".md" for n in NARRATIVE_NAMES])
-                                        or "name a narrative file after its topic, e.g. governance.md"))
+                diags.append(
+                    Diagnostic(
+                        _display(root, path),
+                        None,
+                        None,
+                        "",
+                        "unknown narrative file",
+                        did_you_mean(stem + ".md", [n + ".md" for n in NARRATIVE_NAMES])
+                        or "name a narrative file after its topic, e.g. governance.md",
+                    )
+                )
                 continue
             text = _read_text(path, _display(root, path), diags)
             if text is not None and text.strip():
@@ -319,7 +415,9 @@ def load_content(root: Path | str) -> LoadedContent:
     except ValidationError as exc:
         raise ContentError(_validation_diagnostics(exc, smap)) from None
     problems = cross_check(content)
-    errors = [smap.diagnostic(p.loc, p.message, hint=p.hint, key=p.key, severity=p.severity) for p in problems]
+    errors = [
+        smap.diagnostic(p.loc, p.message, hint=p.hint, key=p.key, severity=p.severity) for p in problems
+    ]
     if any(d.severity == "error" for d in errors):
         raise ContentError(sorted(errors))
     return LoadedContent(content, smap, fingerprint(root), content_files(root))
@@ -350,9 +448,8 @@ def model_at(loc: Loc) -> type[BaseModel] | None:
             continue
         nxt: list[Any] = []
         for tp in current:
-            if isinstance(tp, type) and issubclass(tp, BaseModel):
-                if part in tp.model_fields:
-                    nxt.extend(_unwrap(tp.model_fields[part].annotation))
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+                nxt.extend(_unwrap(tp.model_fields[part].annotation))
         if not nxt:  # a dict key (period, domain id): stay on the dict's value type
             continue
         current = nxt
@@ -380,7 +477,9 @@ def _validation_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagn
             key = True
             parent = model_at(loc[:-1])
             allowed = sorted(parent.model_fields) if parent else []
-            hint = did_you_mean(str(loc[-1]), allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
+            hint = did_you_mean(str(loc[-1]), allowed) or (
+                f"allowed keys: {', '.join(allowed)}" if allowed else None
+            )
             message = f"unknown key '{loc[-1]}'"
         elif kind == "missing":
             message = "is required"
@@ -398,8 +497,10 @@ def _validation_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagn
                 hint = "write dates as YYYY-MM-DD, e.g. 2025-04-01"
             elif kind == "literal_error":
                 opts = message.split("expected ", 1)[-1]
-                hint = (did_you_mean(str(value), [o.strip(" '") for o in opts.replace(" or ", ",").split(",")])
-                        or None)
+                hint = (
+                    did_you_mean(str(value), [o.strip(" '") for o in opts.replace(" or ", ",").split(",")])
+                    or None
+                )
             elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "owner", "partner", "lead"):
                 hint = "ids use lower-case letters, digits and hyphens, e.g. 'northmere-council'"
             elif kind == "decimal_max_places":

@@ -31,7 +31,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
     Exit codes: 0 success, 1 a check or lint failed, 2 invalid content or usage.
     """
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     ctx.obj = {"debug": debug, "quiet": quiet}
 
 

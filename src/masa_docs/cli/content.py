@@ -33,8 +33,12 @@ def validate(content_dir: Path) -> None:
 
 @click.command()
 @click.argument("name", required=False)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write one NAME.schema.json per content file into this folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write one NAME.schema.json per content file into this folder.",
+)
 @handle_errors
 def schema(name: str | None, out_dir: Path | None) -> None:
     """Print the JSON Schema of a content file, for editor completion.
@@ -57,7 +61,10 @@ def schema(name: str | None, out_dir: Path | None) -> None:
         from ..errors import did_you_mean
 
         click.secho(f"error: no content file named '{name}'", fg="red", err=True)
-        click.echo(f"    hint: {did_you_mean(name, schema_names()) or 'choose one of: ' + ', '.join(schema_names())}", err=True)
+        click.echo(
+            "    hint: " + (did_you_mean(name, schema_names()) or "choose one of: " + ", ".join(schema_names())),
+            err=True,
+        )
         raise SystemExit(EXIT_INVALID)
     click.echo(json.dumps(topic_schema(name), indent=2, sort_keys=True))
 

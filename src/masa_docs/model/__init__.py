@@ -2,4 +2,12 @@
 
 from .content import NARRATIVE_NAMES, OPTIONAL_TOPICS, REPORTS_DIR, TOPIC_FILES, Content, Problem, cross_check
 
-__all__ = ["NARRATIVE_NAMES", "OPTIONAL_TOPICS", "REPORTS_DIR", "TOPIC_FILES", "Content", "Problem", "cross_check"]
+__all__ = [
+    "NARRATIVE_NAMES",
+    "OPTIONAL_TOPICS",
+    "REPORTS_DIR",
+    "TOPIC_FILES",
+    "Content",
+    "Problem",
+    "cross_check",
+]

@@ -250,7 +250,9 @@ class DataContact(Strict):
 
 class InformationSharing(Strict):
     approach: Markdown
-    information_requests: Markdown = Field(description="How the partners use their power to require information (s.16H).")
+    information_requests: Markdown = Field(
+        description="How the partners use their power to require information (s.16H)."
+    )
     lawful_bases: list[LawfulBasis] = Field(min_length=1)
     agreements: list[SharingAgreement] = Field(default_factory=list)
     controllers: list[ControllerRole] = Field(min_length=1)
@@ -258,10 +260,35 @@ class InformationSharing(Strict):
 
 
 __all__ = [
-    "Agencies", "Audit", "ControllerRole", "DataContact", "DataSet", "DisputeStage", "Disputes",
-    "Education", "Governance", "Group", "Insurance", "InformationSharing", "LawfulBasis",
-    "Liabilities", "Metric", "Money", "Recommendation", "RelevantAgency", "Review",
-    "ReviewProcess", "Reviews", "Scrutineer", "Scrutiny", "ScrutinyActivity", "Setting",
-    "SharedTeam", "SharingAgreement", "TrainingAndAudit", "Voice", "VoiceMethod",
+    "Agencies",
+    "Audit",
+    "ControllerRole",
+    "DataContact",
+    "DataSet",
+    "DisputeStage",
+    "Disputes",
+    "Education",
+    "Governance",
+    "Group",
+    "InformationSharing",
+    "Insurance",
+    "LawfulBasis",
+    "Liabilities",
+    "Metric",
+    "Money",
+    "Recommendation",
+    "RelevantAgency",
+    "Review",
+    "ReviewProcess",
+    "Reviews",
+    "Scrutineer",
+    "Scrutiny",
+    "ScrutinyActivity",
+    "Setting",
+    "SharedTeam",
+    "SharingAgreement",
+    "TrainingAndAudit",
+    "Voice",
+    "VoiceMethod",
     "YouthCustodyResidential",
 ]

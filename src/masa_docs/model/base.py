@@ -18,7 +18,9 @@ class Strict(BaseModel):
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
-    Field(description="A short identifier: lower-case letters, digits and hyphens, e.g. 'northmere-council'."),
+    Field(
+        description="A short identifier: lower-case letters, digits and hyphens, e.g. 'northmere-council'."
+    ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[

@@ -35,6 +35,7 @@ from .signatures import Signature, Signatures
 from .threshold import Threshold
 
 Loc = tuple[str | int, ...]
+PARTY = "partner or agency"
 
 # Topic field -> file name under the content folder. Every topic is one YAML file;
 # a Markdown file of the same stem may add narrative to that topic's section.
@@ -159,7 +160,9 @@ def _dupes(items: Iterable[tuple[Loc, str]], what: str) -> Iterator[Problem]:
             seen[ident] = loc
 
 
-def _ref(loc: Loc, value: str, known: Sequence[str] | set[str] | dict[str, Any], what: str) -> Iterator[Problem]:
+def _ref(
+    loc: Loc, value: str, known: Sequence[str] | set[str] | dict[str, Any], what: str
+) -> Iterator[Problem]:
     if value not in known:
         hint = did_you_mean(value, list(known)) or f"known {what} ids: {', '.join(sorted(known))}"
         yield Problem(loc, f"unknown {what} '{value}'", hint)
@@ -167,8 +170,11 @@ def _ref(loc: Loc, value: str, known: Sequence[str] | set[str] | dict[str, Any],
 
 def _order(loc: Loc, earlier: Any, later: Any, earlier_name: str, later_name: str) -> Iterator[Problem]:
     if earlier is not None and later is not None and later < earlier:
-        yield Problem(loc, f"{later_name} ({later}) is before {earlier_name} ({earlier})",
-                      f"{later_name} must be on or after {earlier_name}")
+        yield Problem(
+            loc,
+            f"{later_name} ({later}) is before {earlier_name} ({earlier})",
+            f"{later_name} must be on or after {earlier_name}",
+        )
 
 
 def cross_check(c: Content) -> list[Problem]:
@@ -182,43 +188,93 @@ def cross_check(c: Content) -> list[Problem]:
 
     p = c.partnership
     add(_dupes(((("partnership", "areas", i, "id"), a.id) for i, a in enumerate(p.areas)), "area"))
-    add(_order(("partnership", "review_date"), p.effective_date, p.review_date, "effective_date", "review_date"))
+    add(
+        _order(
+            ("partnership", "review_date"), p.effective_date, p.review_date, "effective_date", "review_date"
+        )
+    )
     add(_order(("partnership", "ends_on"), p.effective_date, p.ends_on, "effective_date", "ends_on"))
-    add(_order(("partnership", "chair", "term_ends"), p.chair.appointed_on, p.chair.term_ends, "appointed_on", "term_ends"))
+    add(
+        _order(
+            ("partnership", "chair", "term_ends"),
+            p.chair.appointed_on,
+            p.chair.term_ends,
+            "appointed_on",
+            "term_ends",
+        )
+    )
     if p.status == "ended" and p.ends_on is None:
         out.append(Problem(("partnership", "status"), "arrangements marked 'ended' need an ends_on date"))
 
     # Partners: ids, areas, one current delegation that names the DSP, dates in order.
     add(_dupes(((("partners", i, "id"), x.id) for i, x in enumerate(c.partners)), "partner"))
-    add(_dupes(((("agencies", "relevant_agencies", i, "id"), a.id) for i, a in enumerate(c.agencies.relevant_agencies)), "agency"))
+    add(
+        _dupes(
+            (
+                (("agencies", "relevant_agencies", i, "id"), a.id)
+                for i, a in enumerate(c.agencies.relevant_agencies)
+            ),
+            "agency",
+        )
+    )
     for i, a in enumerate(c.agencies.relevant_agencies):
         if a.id in partners:
-            out.append(Problem(("agencies", "relevant_agencies", i, "id"), f"'{a.id}' is already a partner id", "partners and agencies share one set of ids"))
+            out.append(
+                Problem(
+                    ("agencies", "relevant_agencies", i, "id"),
+                    f"'{a.id}' is already a partner id",
+                    "partners and agencies share one set of ids",
+                )
+            )
     for i, part in enumerate(c.partners):
         for j, area in enumerate(part.areas):
             add(_ref(("partners", i, "areas", j), area, areas, "area"))
         current = [k for k, d in enumerate(part.delegations) if d.current]
         if len(current) != 1:
-            out.append(Problem(("partners", i, "delegations"),
-                               f"{part.name} has {len(current)} current delegations; exactly one must have no ended_on",
-                               "give every earlier delegation an ended_on date"))
+            out.append(
+                Problem(
+                    ("partners", i, "delegations"),
+                    f"{part.name} has {len(current)} current delegations; exactly one must have no ended_on",
+                    "give every earlier delegation an ended_on date",
+                )
+            )
         for k, d in enumerate(part.delegations):
             loc: Loc = ("partners", i, "delegations", k)
-            add(_order((*loc, "effective_from"), d.decided_on, d.effective_from, "decided_on", "effective_from"))
+            add(
+                _order(
+                    (*loc, "effective_from"), d.decided_on, d.effective_from, "decided_on", "effective_from"
+                )
+            )
             if d.review_by <= d.effective_from:
-                out.append(Problem((*loc, "review_by"), f"review_by ({d.review_by}) must be after effective_from ({d.effective_from})"))
+                out.append(
+                    Problem(
+                        (*loc, "review_by"),
+                        f"review_by ({d.review_by}) must be after effective_from ({d.effective_from})",
+                    )
+                )
             add(_order((*loc, "ended_on"), d.effective_from, d.ended_on, "effective_from", "ended_on"))
             if d.current and d.delegate != part.dsp.name:
-                out.append(Problem((*loc, "delegate"),
-                                   f"the current delegation is to '{d.delegate}' but the DSP is '{part.dsp.name}'",
-                                   "record a new delegation to the new DSP and give the old one an ended_on date"))
-    for area in c.partnership.areas:
-        for kind, label in (("local_authority", "local authority"), ("icb", "integrated care board"), ("police", "police")):
-            if not any(area.id in x.areas and x.kind == kind for x in c.partners):
-                idx = next(i for i, a in enumerate(c.partnership.areas) if a.id == area.id)
-                out.append(Problem(("partnership", "areas", idx, "id"),
-                                   f"area '{area.id}' has no {label} partner",
-                                   f"add '{area.id}' to the areas of a {label} partner in partners.yaml"))
+                out.append(
+                    Problem(
+                        (*loc, "delegate"),
+                        f"the current delegation is to '{d.delegate}' but the DSP is '{part.dsp.name}'",
+                        "record a new delegation to the new DSP and give the old one an ended_on date",
+                    )
+                )
+    for idx, ar in enumerate(c.partnership.areas):
+        for kind, label in (
+            ("local_authority", "local authority"),
+            ("icb", "integrated care board"),
+            ("police", "police"),
+        ):
+            if not any(ar.id in x.areas and x.kind == kind for x in c.partners):
+                out.append(
+                    Problem(
+                        ("partnership", "areas", idx, "id"),
+                        f"area '{ar.id}' has no {label} partner",
+                        f"add '{ar.id}' to the areas of a {label} partner in partners.yaml",
+                    )
+                )
 
     # Governance.
     groups = [g.id for g in c.governance.groups]
@@ -226,7 +282,9 @@ def cross_check(c: Content) -> list[Problem]:
     for i, g in enumerate(c.governance.groups):
         if g.reports_to is not None:
             if g.reports_to == g.id:
-                out.append(Problem(("governance", "groups", i, "reports_to"), "a group cannot report to itself"))
+                out.append(
+                    Problem(("governance", "groups", i, "reports_to"), "a group cannot report to itself")
+                )
             else:
                 add(_ref(("governance", "groups", i, "reports_to"), g.reports_to, groups, "group"))
 
@@ -235,17 +293,22 @@ def cross_check(c: Content) -> list[Problem]:
     for i, a in enumerate(c.agencies.relevant_agencies):
         loc = ("agencies", "relevant_agencies", i)
         if a.category not in cats:
-            out.append(Problem((*loc, "category"), f"'{a.category}' is not a category in the schedule of SI 2018/789",
-                               did_you_mean(a.category, cats) or "run 'masa-docs schedule' to list the categories"))
+            out.append(
+                Problem(
+                    (*loc, "category"),
+                    f"'{a.category}' is not a category in the schedule of SI 2018/789",
+                    did_you_mean(a.category, cats) or "run 'masa-docs schedule' to list the categories",
+                )
+            )
         for j, area in enumerate(a.areas):
             add(_ref((*loc, "areas", j), area, areas, "area"))
 
     # Data set, training.
     add(_dupes(((("data", "metrics", i, "id"), m.id) for i, m in enumerate(c.data.metrics)), "metric"))
     for i, m in enumerate(c.data.metrics):
-        add(_ref(("data", "metrics", i, "owner"), m.owner, parties, "partner or agency"))
+        add(_ref(("data", "metrics", i, "owner"), m.owner, parties, PARTY))
     for i, au in enumerate(c.training.audits):
-        add(_ref(("training", "audits", i, "lead"), au.lead, parties, "partner or agency"))
+        add(_ref(("training", "audits", i, "lead"), au.lead, parties, PARTY))
 
     # Funding: references, sums, dates.
     f = c.funding
@@ -255,18 +318,32 @@ def cross_check(c: Content) -> list[Problem]:
         loc = ("funding", "years", i)
         if y.end <= y.start:
             out.append(Problem((*loc, "end"), f"end ({y.end}) must be after start ({y.start})"))
-        add(_dupes(((( *loc, "contributions", j, "partner"), x.partner) for j, x in enumerate(y.contributions)), "contribution partner"))
-        for j, x in enumerate(y.contributions):
-            add(_ref((*loc, "contributions", j, "partner"), x.partner, parties, "partner or agency"))
+        add(
+            _dupes(
+                (((*loc, "contributions", j, "partner"), x.partner) for j, x in enumerate(y.contributions)),
+                "contribution partner",
+            )
+        )
+        for j, contrib in enumerate(y.contributions):
+            add(_ref((*loc, "contributions", j, "partner"), contrib.partner, parties, PARTY))
         if y.contributions_total != y.total:
-            out.append(Problem((*loc, "total"),
-                               f"contributions add up to £{y.contributions_total:,.2f} but total is £{y.total:,.2f}",
-                               "correct the total or a contribution so they agree"))
+            out.append(
+                Problem(
+                    (*loc, "total"),
+                    f"contributions add up to £{y.contributions_total:,.2f} but total is £{y.total:,.2f}",
+                    "correct the total or a contribution so they agree",
+                )
+            )
 
     # Scrutiny.
     s = c.scrutiny.scrutineer
     if s.term_end <= s.term_start:
-        out.append(Problem(("scrutiny", "scrutineer", "term_end"), f"term_end ({s.term_end}) must be after term_start ({s.term_start})"))
+        out.append(
+            Problem(
+                ("scrutiny", "scrutineer", "term_end"),
+                f"term_end ({s.term_end}) must be after term_start ({s.term_start})",
+            )
+        )
 
     # Reviews.
     add(_dupes(((("reviews", "reviews", i, "id"), r.id) for i, r in enumerate(c.reviews.reviews)), "review"))
@@ -278,54 +355,85 @@ def cross_check(c: Content) -> list[Problem]:
         if r.status == "published" and r.published_on is None:
             out.append(Problem((*loc, "published_on"), "a published review needs published_on", key=True))
         for j, rec in enumerate(r.recommendations):
-            add(_ref((*loc, "recommendations", j, "owner"), rec.owner, parties, "partner or agency"))
+            add(_ref((*loc, "recommendations", j, "owner"), rec.owner, parties, PARTY))
 
     # Threshold.
     t = c.threshold
-    add(_order(("threshold", "review_date"), t.effective_date, t.review_date, "effective_date", "review_date"))
+    add(
+        _order(("threshold", "review_date"), t.effective_date, t.review_date, "effective_date", "review_date")
+    )
     domains = [d.id for d in t.domains]
     add(_dupes(((("threshold", "domains", i, "id"), d) for i, d in enumerate(domains)), "domain"))
     add(_dupes(((("threshold", "levels", i, "id"), lv.id) for i, lv in enumerate(t.levels)), "level"))
     counts = Counter(lv.number for lv in t.levels)
     for i, lv in enumerate(t.levels):
         if counts[lv.number] > 1:
-            out.append(Problem(("threshold", "levels", i, "number"), f"level number {lv.number} is used more than once"))
+            out.append(
+                Problem(
+                    ("threshold", "levels", i, "number"), f"level number {lv.number} is used more than once"
+                )
+            )
         for dom in lv.indicators:
             if dom not in domains:
-                out.append(Problem(("threshold", "levels", i, "indicators", dom), f"unknown domain '{dom}'",
-                                   did_you_mean(dom, domains) or f"known domains: {', '.join(domains)}", key=True))
+                out.append(
+                    Problem(
+                        ("threshold", "levels", i, "indicators", dom),
+                        f"unknown domain '{dom}'",
+                        did_you_mean(dom, domains) or f"known domains: {', '.join(domains)}",
+                        key=True,
+                    )
+                )
     add(_dupes(((("threshold", "contacts", i, "id"), x.id) for i, x in enumerate(t.contacts)), "contact"))
     for i, route in enumerate(t.contacts):
         for j, area in enumerate(route.areas):
             add(_ref(("threshold", "contacts", i, "areas", j), area, areas, "area"))
         if not (route.phone or route.email or route.url):
-            out.append(Problem(("threshold", "contacts", i), f"contact '{route.id}' has no phone, email or url",
-                               "give at least one way to get in touch"))
+            out.append(
+                Problem(
+                    ("threshold", "contacts", i),
+                    f"contact '{route.id}' has no phone, email or url",
+                    "give at least one way to get in touch",
+                )
+            )
 
     # Liabilities and insurance.
     lia = c.liabilities
     for i, team in enumerate(lia.shared_teams):
         add(_ref(("liabilities", "shared_teams", i, "host"), team.host, partners, "partner"))
-        for j, x in enumerate(team.staff_from):
-            add(_ref(("liabilities", "shared_teams", i, "staff_from", j), x, parties, "partner or agency"))
+        for j, ident in enumerate(team.staff_from):
+            add(_ref(("liabilities", "shared_teams", i, "staff_from", j), ident, parties, PARTY))
     for i, ins in enumerate(lia.insurance):
         add(_ref(("liabilities", "insurance", i, "partner"), ins.partner, partners, "partner"))
 
     # Information sharing.
     info = c.information_sharing
     for i, ag in enumerate(info.agreements):
-        for j, x in enumerate(ag.parties):
-            add(_ref(("information_sharing", "agreements", i, "parties", j), x, parties, "partner or agency"))
+        for j, ident in enumerate(ag.parties):
+            add(_ref(("information_sharing", "agreements", i, "parties", j), ident, parties, PARTY))
         if ag.review_by <= ag.signed_on:
-            out.append(Problem(("information_sharing", "agreements", i, "review_by"), f"review_by ({ag.review_by}) must be after signed_on ({ag.signed_on})"))
+            out.append(
+                Problem(
+                    ("information_sharing", "agreements", i, "review_by"),
+                    f"review_by ({ag.review_by}) must be after signed_on ({ag.signed_on})",
+                )
+            )
     for i, ctl in enumerate(info.controllers):
-        add(_ref(("information_sharing", "controllers", i, "partner"), ctl.partner, parties, "partner or agency"))
+        add(
+            _ref(
+                ("information_sharing", "controllers", i, "partner"),
+                ctl.partner,
+                parties,
+                PARTY,
+            )
+        )
     for i, ct in enumerate(info.contacts):
-        add(_ref(("information_sharing", "contacts", i, "partner"), ct.partner, parties, "partner or agency"))
+        add(_ref(("information_sharing", "contacts", i, "partner"), ct.partner, parties, PARTY))
 
     # Agreement.
     ag_ = c.agreement
-    add(_order(("agreement", "review_date"), ag_.commencement, ag_.review_date, "commencement", "review_date"))
+    add(
+        _order(("agreement", "review_date"), ag_.commencement, ag_.review_date, "commencement", "review_date")
+    )
     for i, fn in enumerate(ag_.functions):
         add(_ref(("agreement", "functions", i, "partner"), fn.partner, partners, "partner"))
 
@@ -333,15 +441,26 @@ def cross_check(c: Content) -> list[Problem]:
     sig = c.signatures
     for doc in ("arrangements", "agreement", "threshold"):
         entries: list[Signature] = getattr(sig, doc)
-        add(_dupes(((("signatures", doc, i, "partner"), x.partner) for i, x in enumerate(entries)), "signature partner"))
-        for i, x in enumerate(entries):
-            add(_ref(("signatures", doc, i, "partner"), x.partner, partners, "partner"))
+        add(
+            _dupes(
+                ((("signatures", doc, i, "partner"), x.partner) for i, x in enumerate(entries)),
+                "signature partner",
+            )
+        )
+        for i, sgn in enumerate(entries):
+            add(_ref(("signatures", doc, i, "partner"), sgn.partner, partners, "partner"))
     for period, entries in sig.yearly_report.items():
         if period not in c.reports:
-            out.append(Problem(("signatures", "yearly_report", period), f"no report for period '{period}'",
-                               did_you_mean(period, c.reports) or f"add reports/{period}.yaml", key=True))
-        for i, x in enumerate(entries):
-            add(_ref(("signatures", "yearly_report", period, i, "partner"), x.partner, partners, "partner"))
+            out.append(
+                Problem(
+                    ("signatures", "yearly_report", period),
+                    f"no report for period '{period}'",
+                    did_you_mean(period, c.reports) or f"add reports/{period}.yaml",
+                    key=True,
+                )
+            )
+        for i, sgn in enumerate(entries):
+            add(_ref(("signatures", "yearly_report", period, i, "partner"), sgn.partner, partners, "partner"))
 
     # Yearly reports.
     metrics = {m.id for m in c.data.metrics}
@@ -350,13 +469,22 @@ def cross_check(c: Content) -> list[Problem]:
     for period, rep in c.reports.items():
         loc = ("reports", period)
         if rep.period != period:
-            out.append(Problem((*loc, "period"), f"period '{rep.period}' does not match the file name '{period}.yaml'",
-                               f"rename the file or set period: '{period}'"))
+            out.append(
+                Problem(
+                    (*loc, "period"),
+                    f"period '{rep.period}' does not match the file name '{period}.yaml'",
+                    f"rename the file or set period: '{period}'",
+                )
+            )
         if rep.end <= rep.start:
             out.append(Problem((*loc, "end"), f"end ({rep.end}) must be after start ({rep.start})"))
-        for i, x in enumerate(rep.foreword.signed_by):
-            add(_ref((*loc, "foreword", "signed_by", i), x, partners, "partner"))
-        add(_dupes(((( *loc, "priorities", i, "id"), pr.id) for i, pr in enumerate(rep.priorities)), "priority"))
+        for i, pid in enumerate(rep.foreword.signed_by):
+            add(_ref((*loc, "foreword", "signed_by", i), pid, partners, "partner"))
+        add(
+            _dupes(
+                (((*loc, "priorities", i, "id"), pr.id) for i, pr in enumerate(rep.priorities)), "priority"
+            )
+        )
         for i, mr in enumerate(rep.metrics):
             add(_ref((*loc, "metrics", i, "metric"), mr.metric, metrics, "metric"))
         for i, rid in enumerate(rep.reviews):
@@ -366,6 +494,11 @@ def cross_check(c: Content) -> list[Problem]:
     # Narrative files.
     for name in c.narrative:
         if name not in NARRATIVE_NAMES:
-            out.append(Problem(("narrative", name), f"'{name}.md' is not a known narrative file",
-                               did_you_mean(name, NARRATIVE_NAMES) or f"known: {', '.join(NARRATIVE_NAMES)}"))
+            out.append(
+                Problem(
+                    ("narrative", name),
+                    f"'{name}.md' is not a known narrative file",
+                    did_you_mean(name, NARRATIVE_NAMES) or f"known: {', '.join(NARRATIVE_NAMES)}",
+                )
+            )
     return out

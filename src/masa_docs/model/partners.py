@@ -56,4 +56,3 @@ class Partner(Strict):
     def current_delegation(self) -> Delegation:
         current = [d for d in self.delegations if d.current]
         return current[-1] if current else self.delegations[-1]
-

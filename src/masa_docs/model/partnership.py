@@ -43,7 +43,7 @@ class PreviousArrangements(Strict):
 class Partnership(Strict):
     name: Text
     short_name: Text
-    version: Text = Field(description="Version of the arrangements, quoted: \"3.1\".")
+    version: Text = Field(description='Version of the arrangements, quoted: "3.1".')
     status: Literal["draft", "in_force", "ended"] = "in_force"
     effective_date: Date
     review_date: Date

@@ -101,7 +101,9 @@ class YearlyReport(Strict):
     summary: Markdown
     priorities: list[Priority] = Field(min_length=1)
     metrics: list[MetricResult] = Field(default_factory=list)
-    reviews: list[Id] = Field(default_factory=list, description="Ids of reviews (reviews.yaml) in the period.")
+    reviews: list[Id] = Field(
+        default_factory=list, description="Ids of reviews (reviews.yaml) in the period."
+    )
     review_actions: Markdown
     national_reviews: list[NationalReview] = Field(default_factory=list)
     scrutiny: ScrutinyFindings

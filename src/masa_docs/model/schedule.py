@@ -31,8 +31,10 @@ class ScheduleCategory:
 
 @lru_cache(maxsize=1)
 def schedule() -> dict[str, ScheduleCategory]:
-    text = resources.files("masa_docs.data").joinpath("relevant_agency_schedule.yaml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("masa_docs.data")
+        .joinpath("relevant_agency_schedule.yaml")
+        .read_text(encoding="utf-8")
     )
     raw = YAML(typ="safe").load(text)
     out: dict[str, ScheduleCategory] = {}
