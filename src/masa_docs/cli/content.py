@@ -62,7 +62,7 @@ def schema(name: str | None, out_dir: Path | None) -> None:
 
         click.secho(f"error: no content file named '{name}'", fg="red", err=True)
         click.echo(
-            "    hint: " + (did_you_mean(name, schema_names()) or "choose one of: " + ", ".join(schema_names())),
+            "    hint: " + (did_you_mean(name, schema_names()) or "one of: " + ", ".join(schema_names())),
             err=True,
         )
         raise SystemExit(EXIT_INVALID)
