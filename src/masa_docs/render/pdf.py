@@ -147,8 +147,9 @@ def add_signature_fields(
                 f"(the PDF has {page_total} pages)"
             )
         if slot.field_name in existing:
-            raise ValueError(f"signature slot {slot.field_name!r}: the PDF already has a field "
-                             "with this name")
+            raise ValueError(
+                f"signature slot {slot.field_name!r}: the PDF already has a field with this name"
+            )
         checked.append((slot, page_index, _normalised_rect(slot, rect)))
     if not checked:
         return finalise_pdf(pdf, meta)
@@ -159,9 +160,11 @@ def finalise_pdf(pdf: bytes, meta: PdfMeta) -> bytes:
     """Rewrite ``pdf`` as one deterministic revision with metadata from ``meta``.
 
     Sets /Title, /Author, /Subject, /Keywords, /CreationDate and /ModDate (from
-    ``meta.created``) in the document information and in XMP, /Lang, ViewerPreferences
-    /DisplayDocTitle true, /MarkInfo /Marked true when a structure tree exists, and /ID
-    (first element from ``meta.identity``, second a hash of the content).
+    ``meta.created``) in the document information and in XMP (plus XMP DocumentID and
+    InstanceID derived from ``meta.identity``), /Lang, ViewerPreferences /DisplayDocTitle
+    true, and /ID (first element from ``meta.identity``, second a hash of the content). When
+    the file is tagged it also sets /MarkInfo /Marked true and ``/Tabs /S`` on every page with
+    annotations (LibreOffice leaves /Tabs out). Works on files with incremental updates.
     """
     import pikepdf
 
@@ -248,7 +251,9 @@ def _mark_slot_boxes(document: Any, slots: Sequence[SignatureSlot]) -> list[Plac
             logger.warning(
                 "signature slot %r: its box is split over pages %s; the field goes on page %d "
                 "(add `break-inside: avoid` to the box)",
-                name, [i + 1 for i in pages], pages[0] + 1,
+                name,
+                [i + 1 for i in pages],
+                pages[0] + 1,
             )
         page_index = pages[0]
         page = document.pages[page_index]
@@ -262,14 +267,16 @@ def _mark_slot_boxes(document: Any, slots: Sequence[SignatureSlot]) -> list[Plac
         else:  # pragma: no cover - depends on WeasyPrint internals
             raise ValueError(f"signature slot {name!r}: cannot find the size of its box")
         height = page.height
-        rect_pt = (x1 * PX_TO_PT, (height - y2) * PX_TO_PT,
-                   x2 * PX_TO_PT, (height - y1) * PX_TO_PT)
+        rect_pt = (x1 * PX_TO_PT, (height - y2) * PX_TO_PT, x2 * PX_TO_PT, (height - y1) * PX_TO_PT)
         placements.append((slot, page_index, _normalised_rect(slot, rect_pt)))
         if box is not None:
             page.links.append(("external", _MARKER_SCHEME + name, (x1, y1, x2, y2), box))
         else:  # pragma: no cover - depends on WeasyPrint internals
-            logger.warning("signature slot %r: layout box not found; its /Form structure "
-                           "element goes under the document element", name)
+            logger.warning(
+                "signature slot %r: layout box not found; its /Form structure "
+                "element goes under the document element",
+                name,
+            )
     return placements
 
 
@@ -353,7 +360,7 @@ def _marker_name(annot: Any) -> str | None:
     if uri is None:
         return None
     text = str(uri)
-    return text[len(_MARKER_SCHEME):] if text.startswith(_MARKER_SCHEME) else None
+    return text[len(_MARKER_SCHEME) :] if text.startswith(_MARKER_SCHEME) else None
 
 
 def _fields_by_name(doc: pikepdf.Pdf) -> dict[str, Any]:
@@ -371,9 +378,7 @@ def _field_names(doc: pikepdf.Pdf) -> list[str]:
     return list(_fields_by_name(doc))
 
 
-def _tag_fields(
-    doc: pikepdf.Pdf, placements: Sequence[Placement], markers: dict[str, _Marker]
-) -> None:
+def _tag_fields(doc: pikepdf.Pdf, placements: Sequence[Placement], markers: dict[str, _Marker]) -> None:
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -471,9 +476,10 @@ def _remove_markers(doc: pikepdf.Pdf) -> None:
                 continue
             sp = annot.get("/StructParent")
             if parent_tree is not None and sp is not None and int(sp) in parent_tree:
+                # Only a marker that was not swapped for a /Form element is still referenced.
                 element = parent_tree[int(sp)]
                 kids = element.get("/K")
-                if isinstance(kids, pikepdf.Array):
+                if isinstance(kids, pikepdf.Array) and any(_is_objr_to(k, annot) for k in kids):
                     element.K = pikepdf.Array(k for k in kids if not _is_objr_to(k, annot))
                     del parent_tree[int(sp)]
                 elif _is_objr_to(kids, annot):
@@ -520,8 +526,9 @@ def _document_element(doc: pikepdf.Pdf, struct_root: Any) -> Any:
     if candidates:
         return candidates[0]
     element = doc.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document,
-                           P=struct_root, K=pikepdf.Array())
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=struct_root, K=pikepdf.Array()
+        )
     )
     struct_root.K = pikepdf.Array([element])
     return element
@@ -565,8 +572,11 @@ def _apply_meta(doc: pikepdf.Pdf, meta: PdfMeta) -> None:
     created = pdf_date(meta.created)
     info = doc.docinfo
     info.Title = String(meta.title)
-    for key, value in (("/Author", meta.author), ("/Subject", meta.subject),
-                       ("/Keywords", ", ".join(meta.keywords))):
+    for key, value in (
+        ("/Author", meta.author),
+        ("/Subject", meta.subject),
+        ("/Keywords", ", ".join(meta.keywords)),
+    ):
         if value:
             info[key] = String(value)
         elif key in info:
@@ -635,4 +645,3 @@ def _save(doc: pikepdf.Pdf, meta: PdfMeta) -> bytes:
         fix_metadata_version=True,
     )
     return out.getvalue()
-
