@@ -12,9 +12,11 @@ tables as such:
 * ordered lists → "List Number" (… 2, … 3) whose numbering *restarts* for every separate
   list: each list gets a new ``w:num`` pointing at the style's abstract numbering with a
   ``startOverride`` (the Markdown start number is honoured);
-* safe links → ``w:hyperlink`` with an external relationship on the container's part
-  ("Hyperlink" character style when present, else blue underline). Relative links and
-  fragments only become hyperlinks when ``base_url`` is given (a Word file has no base);
+* safe links → ``w:hyperlink`` with an external relationship on the container's part, runs
+  in the "Hyperlink" character style — added to the document (blue, underlined) when it
+  lacks one, because LibreOffice only exports DOCX links that carry a character style to
+  PDF. Relative links and fragments only become hyperlinks when ``base_url`` is given (a
+  Word file has no base);
 * tables → Word tables, first row a repeating header row (``w:tblHeader``), "Table Grid"
   (or ``table_style``) when present;
 * block quotes → "Quote"; code blocks → monospace; hard breaks → ``w:br``.
@@ -41,6 +43,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.numbering import CT_Num
 from docx.oxml.parser import OxmlElement
 from docx.parts.numbering import NumberingPart
 from docx.shared import Emu, RGBColor
@@ -90,7 +93,8 @@ def add_markdown(
     the table style to use (default: "Table Grid" when the document has it). ``body_style``
     overrides the paragraph style (default: "Body Text" if defined, else "Normal").
     ``base_url`` makes relative links and fragments absolute; without it they stay text.
-    Raises :class:`MissingStyleError` if a heading style the content needs is missing.
+    Raises :class:`MissingStyleError` if a style the content needs ("Heading N", "List
+    Bullet", "List Number") or one passed in is missing.
     """
     _Writer(
         container,
@@ -190,14 +194,14 @@ class _Writer:
         self.styles = container.styles
         self.heading_offset = heading_offset
         self.base_url = base_url
+        if body_style is not None and not self._has_style(body_style, WD_STYLE_TYPE.PARAGRAPH):
+            raise MissingStyleError(f"the document has no paragraph style {body_style!r}")
         self.body_style = body_style or self._first_style(("Body Text",), WD_STYLE_TYPE.PARAGRAPH)
         if table_style is not None and not self._has_style(table_style, WD_STYLE_TYPE.TABLE):
             raise MissingStyleError(f"the document has no table style {table_style!r}")
         self.table_style = table_style or self._first_style(("Table Grid",), WD_STYLE_TYPE.TABLE)
         self.quote_style = self._first_style(("Quote",), WD_STYLE_TYPE.PARAGRAPH)
-        self.code_style = self._first_style(
-            ("Code", "HTML Preformatted"), WD_STYLE_TYPE.PARAGRAPH
-        )
+        self.code_style = self._first_style(("Code", "HTML Preformatted"), WD_STYLE_TYPE.PARAGRAPH)
         self.link_style = self._first_style(("Hyperlink",), WD_STYLE_TYPE.CHARACTER)
         self.state = _State()
         self._fallback_abstract: dict[bool, int] = {}
@@ -317,8 +321,8 @@ class _Writer:
             if ctx.ordered:
                 abstract_id, ilvl = self._abstract_for(style_num, ordered=True, depth=depth)
                 ctx.num_id, ctx.ilvl = self._new_num(abstract_id, ilvl, ctx.start), ilvl
-            elif style_num is not None:
-                ctx.num_id, ctx.ilvl = 0, style_num[1]  # numbering comes from the style
+            elif style_num is not None and self._num_exists(style_num[0]):
+                ctx.num_id, ctx.ilvl = 0, style_num[1]  # bullets come from the style itself
             else:
                 abstract_id, ilvl = self._abstract_for(None, ordered=False, depth=depth)
                 ctx.num_id, ctx.ilvl = self._new_num(abstract_id, ilvl, None), ilvl
@@ -360,12 +364,9 @@ class _Writer:
         self, style_num: tuple[int, int] | None, *, ordered: bool, depth: int
     ) -> tuple[int, int]:
         numbering = self._numbering()
-        if style_num is not None:
+        if style_num is not None and self._num_exists(style_num[0]):
             num = numbering.find(f"{qn('w:num')}[@{qn('w:numId')}='{style_num[0]}']")
-            if num is not None:
-                abstract = num.find(qn("w:abstractNumId"))
-                if abstract is not None:
-                    return int(abstract.get(qn("w:val"))), style_num[1]
+            return int(num.find(qn("w:abstractNumId")).get(qn("w:val"))), style_num[1]
         # The style has no (valid) numbering: use a multi-level definition of our own.
         if ordered not in self._fallback_abstract:
             self._fallback_abstract[ordered] = self._add_abstract(numbering, ordered)
@@ -399,9 +400,29 @@ class _Writer:
             numbering.append(element)
         return abstract_id
 
-    def _new_num(self, abstract_id: int, ilvl: int, start: int | None) -> int:
+    def _num_exists(self, num_id: int) -> bool:
         numbering = self._numbering()
-        num = numbering.add_num(abstract_id)
+        num = numbering.find(f"{qn('w:num')}[@{qn('w:numId')}='{num_id}']")
+        if num is None:
+            return False
+        abstract = num.find(qn("w:abstractNumId"))
+        if abstract is None:
+            return False
+        wanted = abstract.get(qn("w:val"))
+        return any(a.get(qn("w:abstractNumId")) == wanted for a in numbering.findall(qn("w:abstractNum")))
+
+    def _new_num(self, abstract_id: int, ilvl: int, start: int | None) -> int:
+        """A new ``w:num`` for ``abstract_id``, restarting ``ilvl`` at ``start`` if given.
+
+        Its id is above every id in use *and* every id a style refers to: a template whose
+        styles point at missing numbering must not suddenly pick up our lists.
+        """
+        numbering = self._numbering()
+        used = {int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))}
+        styles_element = self.styles.element
+        used.update(int(v) for v in styles_element.xpath(".//w:numPr/w:numId/@w:val"))
+        num = CT_Num.new(max(used, default=0) + 1, abstract_id)
+        numbering._insert_num(num)
         if start is not None:
             num.add_lvlOverride(ilvl=ilvl).add_startOverride(start)
         return int(num.numId)
@@ -537,6 +558,22 @@ class _Writer:
             return target if is_safe_link(target) and urlsplit(target).scheme else None
         return None
 
+    def _ensure_link_style(self) -> str:
+        """The "Hyperlink" character style, added (blue, underlined) when the document lacks it.
+
+        Not cosmetic: LibreOffice 7.4 turns a DOCX hyperlink into a PDF link annotation only
+        when its runs carry a character style; with direct formatting alone the PDF has the
+        blue text but no link.
+        """
+        if self.link_style is None:
+            style = self.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+            style.font.color.rgb = HYPERLINK_COLOR
+            style.font.underline = True
+            style.priority = 99
+            style.unhide_when_used = True
+            self.link_style = "Hyperlink"
+        return self.link_style
+
     def _hyperlink(self, para: Paragraph, url: str) -> Any:
         r_id = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
         element = OxmlElement("w:hyperlink")
@@ -554,11 +591,7 @@ class _Writer:
         (link if link is not None else para._p).append(r)
         run = Run(r, para)
         if link is not None:
-            if self.link_style:
-                run.style = self.link_style
-            else:
-                run.font.color.rgb = HYPERLINK_COLOR
-                run.font.underline = True
+            run.style = self._ensure_link_style()
         if fmt.bold:
             run.bold = True
         if fmt.italic:
