@@ -1,0 +1,556 @@
+"""The yearly report's charts: matplotlib figures as accessible, deterministic SVG and PNG.
+
+Charts: one trend per data-set metric (the period's values, the previous period's where it
+reported the same points, the target and the comparators), contributions by partner, and
+expenditure by line (planned against actual).
+
+Every chart carries a title, a one-sentence description written from the data, and the data
+table it draws, so the picture is never the only way to get the figures. Lines differ by
+marker and dash pattern as well as colour, and bars by hatching; every colour has at least
+3:1 contrast with white (WCAG 2.2, 1.4.11), text is black.
+
+Determinism: matplotlib's own defaults (a user's matplotlibrc is ignored), a fixed font
+(Liberation Sans, falling back to matplotlib's bundled DejaVu Sans when it is not installed),
+a hash salt per chart, no dates, no software names, no absolute paths, and element ids
+prefixed with the chart id so several charts can share one HTML page. SVG text stays text
+(``svg.fonttype: none``), so it is selectable and read by screen readers.
+
+matplotlib is imported inside the functions: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .context import format_money, format_number
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+    from matplotlib.figure import Figure
+
+    from ..load import LoadedContent
+    from ..reporting import Contributions, Expenditure, MetricSummary, ReportFigures
+
+log = logging.getLogger(__name__)
+
+FONT = "Liberation Sans"
+FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib, so always there
+CSS_FONT_STACK = "'Liberation Sans', Arial, Helvetica, sans-serif"
+
+# Colours (contrast with white in brackets; tests check >= 3:1).
+INK = "#0b0c0c"  # text and axes (19.4:1)
+BLUE = "#1d4f91"  # this period (8.4:1)
+GREY = "#595959"  # previous period (7.0:1)
+ORANGE = "#a63603"  # target (6.4:1)
+COMPARATOR_STYLES: tuple[tuple[str, Any, str], ...] = (
+    ("#1b6e38", (0, (8, 2, 2, 2)), "^"),  # green, dash-dot, triangles
+    ("#6a3d9a", (0, (1, 2)), "D"),  # purple, dotted, diamonds
+    ("#8c2d04", (0, (4, 1, 1, 1, 1, 1)), "v"),  # brown, dash-dot-dot
+    ("#2b5b6b", (0, (10, 3)), "P"),  # teal, long dash
+)
+PALETTE = (INK, BLUE, GREY, ORANGE, *(c for c, _, _ in COMPARATOR_STYLES))
+
+WIDTH_IN = 6.3  # fits an A4 page's text width
+DPI_PNG = 200
+MAX_PROP_LINES = 3
+
+
+# ------------------------------------------------------------------ the Chart
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """The data a chart draws, as text: a header row and rows whose first cell is a row header."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footer: tuple[tuple[str, ...], ...] = ()  # total rows
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    id: str  # 'metric-<metric id>', 'contributions', 'expenditure'
+    kind: str  # 'trend' | 'contributions' | 'expenditure'
+    title: str
+    description: str  # one sentence written from the data; the Word copy's alt text
+    svg: str  # inline SVG with role="img", <title> and <desc>
+    table: ChartTable
+    _draw: Callable[[], Figure] = field(repr=False)
+    _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def html_id(self) -> str:
+        return f"chart-{self.id}"
+
+    @property
+    def markup(self) -> Markup:
+        """The SVG for a Jinja template (built by :func:`accessible_svg`; content text in it is
+        escaped by matplotlib and by this module)."""
+        from markupsafe import Markup
+
+        return Markup(self.svg)
+
+    @property
+    def alt(self) -> str:
+        return f"{self.title}. {self.description}"
+
+    def png(self) -> bytes:
+        """The chart as PNG (deterministic, no metadata) for the Word copy."""
+        if "png" not in self._png:
+            self._png["png"] = _png_bytes(self.id, self._draw)
+        return self._png["png"]
+
+
+# ------------------------------------------------------------------ matplotlib set-up
+
+
+@lru_cache(maxsize=1)
+def chart_font() -> str:
+    """Liberation Sans when installed, else matplotlib's bundled DejaVu Sans (deterministic)."""
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
+    except ValueError:
+        log.warning("font %r not found; charts use %s (install fonts-liberation2)", FONT, FALLBACK_FONT)
+        return FALLBACK_FONT
+    return FONT
+
+
+# matplotlib's rcParams are global: one chart is drawn at a time per process.
+_DRAWING = threading.RLock()
+
+
+@contextmanager
+def _style(chart_id: str) -> Iterator[None]:
+    import matplotlib as mpl
+
+    with _DRAWING, mpl.rc_context():
+        mpl.rcdefaults()  # ignore any matplotlibrc on this machine
+        mpl.rcParams.update(
+            {
+                "svg.hashsalt": f"masa-docs:{chart_id}",
+                "svg.fonttype": "none",
+                "font.family": [chart_font()],
+                "font.size": 10,
+                "text.color": INK,
+                "axes.edgecolor": INK,
+                "axes.labelcolor": INK,
+                "xtick.color": INK,
+                "ytick.color": INK,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.grid": True,
+                "axes.grid.axis": "y",
+                "grid.color": "#b1b4b6",
+                "grid.linewidth": 0.6,
+                "axes.axisbelow": True,
+                "legend.frameon": False,
+                "hatch.linewidth": 1.0,
+                "path.simplify": False,
+            }
+        )
+        yield
+
+
+def _new_figure(height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(WIDTH_IN, height), layout="constrained")
+
+
+def _png_bytes(chart_id: str, draw: Callable[[], Figure]) -> bytes:
+    buf = io.BytesIO()
+    with _style(chart_id):
+        fig = draw()
+        fig.savefig(buf, format="png", dpi=DPI_PNG, metadata={"Software": None}, facecolor="white")
+    return buf.getvalue()
+
+
+def _raw_svg(chart_id: str, draw: Callable[[], Figure]) -> str:
+    buf = io.StringIO()
+    with _style(chart_id):
+        fig = draw()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return buf.getvalue()
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ID = re.compile(r'\sid="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^")]+)')
+
+
+def accessible_svg(raw: str, html_id: str, title: str, description: str) -> str:
+    """Inline-ready SVG: no prolog, metadata or global <style>; ids made unique to the chart
+    (unreferenced ones dropped); role="img" named by <title> and described by <desc>."""
+    svg = raw[raw.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\s*<style type="text/css">.*?</style>', "", svg, flags=re.S)
+    svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    # Only markup is rewritten, never text: content text in <text> has '<' escaped, so a
+    # tag is everything from '<' to the next '>'.
+    tags = _TAG.findall(svg)
+    referenced = {m.group(2) for tag in tags for m in _REF.finditer(tag)}
+
+    def rename_id(m: re.Match[str]) -> str:
+        ident = m.group(1)
+        return f' id="{html_id}-{ident}"' if ident in referenced else ""
+
+    def rewrite(tag: re.Match[str]) -> str:
+        t = _ID.sub(rename_id, tag.group(0))
+        t = _REF.sub(lambda m: f"{m.group(1)}{html_id}-{m.group(2)}", t)
+        return t.replace("font-family: 'Liberation Sans'", f"font-family: {CSS_FONT_STACK}")
+
+    svg = _TAG.sub(rewrite, svg)
+    t_id, d_id = f"{html_id}-title", f"{html_id}-desc"
+    open_end = svg.index(">")
+    root = svg[:open_end]
+    width = re.search(r'\swidth="([^"]+)"', root)
+    # Shrinks to fit a narrow screen, never grows past its drawn size.
+    sizing = f"width: 100%; max-width: {width.group(1)}; height: auto" if width else "max-width: 100%"
+    root += (
+        f' id="{html_id}-svg" role="img" aria-labelledby="{t_id} {d_id}"'
+        f' style="{sizing}" stroke-linejoin="round" stroke-linecap="butt"'
+    )
+    inner = svg[open_end + 1 :]
+    head = f'>\n <title id="{t_id}">{escape(title)}</title>\n <desc id="{d_id}">{escape(description)}</desc>'
+    return (root + head + inner).rstrip() + "\n"
+
+
+def _make(
+    chart_id: str, kind: str, title: str, description: str, table: ChartTable, draw: Callable[[], Figure]
+) -> Chart:
+    html_id = f"chart-{chart_id}"
+    svg = accessible_svg(_raw_svg(chart_id, draw), html_id, title, description)
+    return Chart(chart_id, kind, title, description, svg, table, draw)
+
+
+# ------------------------------------------------------------------ formatting helpers
+
+
+def _num(v: Decimal) -> float:
+    return float(v)  # drawing only: every figure shown as text comes from the Decimal
+
+
+def _axis_formatter(unit: str) -> Callable[[float, int], str]:
+    def fmt(x: float, _pos: int) -> str:
+        text = f"{x:,.10g}"
+        return f"{text}%" if unit == "percent" else text
+
+    return fmt
+
+
+def _money_axis(largest: Decimal) -> Callable[[float, int], str]:
+    """Ticks in thousands ('£25k') for budgets of £10,000 or more, else in pounds."""
+
+    def fmt(x: float, _pos: int) -> str:
+        if largest >= 10000:
+            return f"£{x / 1000:,.0f}k" if x else "£0"
+        return f"£{x:,.0f}"
+
+    return fmt
+
+
+def _plain(text: str) -> str:
+    """Content text for matplotlib: '$' would start mathtext, so escape it."""
+    return text.replace("$", r"\$")
+
+
+def _wrap(label: str, width: int = 26) -> str:
+    """A long category label on at most three lines, shortened with an ellipsis (the data
+    table beside the chart has it in full)."""
+    return _plain("\n".join(textwrap.wrap(label, width, max_lines=MAX_PROP_LINES, placeholder=" …")))
+
+
+def _short(m: MetricSummary, value: Decimal | None) -> str:
+    """A value for a legend: the unit is on the axis, so only percentages keep theirs."""
+    text = format_number(value, m.places)
+    return f"{text}%" if m.unit == "percent" else text
+
+
+def _legend_columns(labels: list[str]) -> int:
+    """As many columns as fit across the figure (about 90 characters of legend text)."""
+    widest = max((len(lab) for lab in labels), default=1) + 8  # plus the line sample
+    return max(1, min(3, 90 // widest))
+
+
+UNIT_AXIS = {
+    "percent": "Per cent",
+    "rate_per_10000": "Per 10,000 children",
+    "days": "Days",
+    "count": "Number",
+    "number": "Number",
+}
+
+
+# ------------------------------------------------------------------ charts
+
+
+def metric_chart(m: MetricSummary, period: str) -> Chart:
+    """A metric's trend across the period, with target and comparators as flat lines."""
+    labels = [v.label for v in m.result.values]
+    values = [v.value for v in m.result.values]
+    prev = m.previous if m.previous_aligned else None
+    prev_period = m.previous_period
+    # A quarterly series is this period's; a yearly one spans several years.
+    series_label = period if m.metric.frequency == "quarterly" or prev is not None else "Figure"
+
+    def draw() -> Figure:
+        fig = _new_figure(3.4)
+        ax = fig.add_subplot()
+        xs = list(range(len(labels)))
+        top = [_num(v) for v in values]
+        ax.plot(xs, top, color=BLUE, linewidth=2.4, marker="o", markersize=7, label=series_label, zorder=3)
+        if prev is not None:
+            pv = [_num(v.value) for v in prev.values]
+            top += pv
+            ax.plot(
+                xs,
+                pv,
+                color=GREY,
+                linestyle=(0, (2, 2)),
+                linewidth=1.6,
+                marker="s",
+                markersize=6,
+                markerfacecolor="white",
+                markeredgewidth=1.4,
+                label=str(prev_period),
+                zorder=2,
+            )
+        if m.result.target is not None:
+            t = _num(m.result.target)
+            top.append(t)
+            ax.axhline(
+                t,
+                color=ORANGE,
+                linestyle=(0, (6, 3)),
+                linewidth=1.8,
+                label=f"Target ({_short(m, m.result.target)})",
+            )
+        for i, c in enumerate(m.result.comparators):
+            colour, dash, marker = COMPARATOR_STYLES[i % len(COMPARATOR_STYLES)]
+            cv = _num(c.value)
+            top.append(cv)
+            ax.plot(
+                xs,
+                [cv] * len(xs),
+                color=colour,
+                linestyle=dash,
+                linewidth=1.4,
+                marker=marker,
+                markersize=5,
+                label=_plain(f"{c.name} ({_short(m, c.value)})"),
+            )
+        ax.set_xticks(xs, [_plain(lab) for lab in labels])
+        ax.set_xlim(-0.3, len(xs) - 0.7)
+        if min([*top, 0.0]) >= 0:
+            ax.set_ylim(0, max([*top, 1.0]) * 1.15)
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(_axis_formatter(m.unit)))
+        ax.set_ylabel(UNIT_AXIS.get(m.unit, "Value"))
+        ncols = _legend_columns(ax.get_legend_handles_labels()[1])
+        fig.legend(loc="outside lower center", ncols=ncols, fontsize=9, handlelength=3.2)
+        return fig
+
+    quarterly = m.metric.frequency == "quarterly"
+    header = ["Quarter" if quarterly else "Year", series_label]
+    if prev is not None:
+        header.append(str(prev_period))
+    rows: list[tuple[str, ...]] = []
+    for i, v in enumerate(m.result.values):
+        row = [v.label, m.fmt(v.value)]
+        if prev is not None:
+            row.append(m.fmt(prev.values[i].value))
+        rows.append(tuple(row))
+    # The target and comparators follow the values as rows of their own (not a total footer).
+    prev_comparators = {c.name: c.value for c in (m.previous.comparators if m.previous else [])}
+    if m.result.target is not None:
+        row = ["Target", m.fmt(m.result.target)]
+        if prev is not None:
+            row.append(m.fmt(prev.target))
+        rows.append(tuple(row))
+    for c in m.result.comparators:
+        row = [c.name, m.fmt(c.value)]
+        if prev is not None:
+            row.append(m.fmt(prev_comparators.get(c.name)))
+        rows.append(tuple(row))
+    table = ChartTable(f"{m.metric.name}: figures", tuple(header), tuple(rows))
+    return _make(f"metric-{m.id}", "trend", m.metric.name, m.description, table, draw)
+
+
+def contributions_description(c: Contributions) -> str:
+    big = c.largest
+    n = len(c.rows)
+    head = f"The {n} contributors gave {format_money(c.total)} in {c.year}"
+    if c.previous_total is not None and c.change is not None:
+        if c.change == 0:
+            head += f", the same as in {c.previous_year}"
+        else:
+            pct = c.change_percent
+            pct_text = f" ({'+' if c.change > 0 else '−'}{abs(pct)}%)" if pct is not None else ""
+            head += (
+                f", {'up' if c.change > 0 else 'down'} {format_money(abs(c.change))}{pct_text} "
+                f"on {c.previous_year}"
+            )
+    return f"{head}; {big.name} gave the largest share, {format_money(big.amount)} ({big.percent}%)."
+
+
+def contributions_chart(c: Contributions) -> Chart:
+    names = [r.name for r in c.rows]
+    amounts = [r.amount for r in c.rows]
+    labels = [f"{format_money(r.amount)} ({r.percent}%)" for r in c.rows]
+
+    def draw() -> Figure:
+        fig = _new_figure(0.9 + 0.55 * len(names))
+        ax = fig.add_subplot()
+        ys = list(range(len(names)))
+        bars = ax.barh(ys, [_num(a) for a in amounts], color=BLUE, edgecolor=INK, linewidth=0.8, height=0.6)
+        ax.bar_label(bars, labels, padding=4, fontsize=9)
+        ax.set_yticks(ys, [_wrap(n) for n in names])
+        ax.invert_yaxis()
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis(max(amounts, default=Decimal(0)))))
+        ax.set_xlim(0, _num(max(amounts, default=Decimal(1)) or Decimal(1)) * 1.4)
+        ax.set_xlabel(f"Contribution in {c.year}")
+        return fig
+
+    header: tuple[str, ...] = ("Partner", "Contribution", "Share")
+    rows = tuple((r.name, format_money(r.amount), f"{r.percent}%") for r in c.rows)
+    footer = (("Total", format_money(c.total), f"{c.percent_total}%"),)
+    table = ChartTable(f"Contributions by partner, {c.year}", header, rows, footer)
+    return _make(
+        "contributions",
+        "contributions",
+        f"Contributions by partner, {c.year}",
+        contributions_description(c),
+        table,
+        draw,
+    )
+
+
+def expenditure_description(e: Expenditure) -> str:
+    big = e.largest
+    if e.actual_total is None:
+        return (
+            f"The partners planned to spend {format_money(e.planned_total)} in {e.year} across "
+            f"{len(e.rows)} lines; the largest was {big.line}, at {format_money(big.planned)}."
+        )
+    return (
+        f"The partnership spent {format_money(e.actual_total)} in {e.year} against a planned "
+        f"{format_money(e.planned_total)}, {e.variance_words}; the largest line was {big.line}, "
+        f"at {format_money(big.actual)}."
+    )
+
+
+def _largest_spend(e: Expenditure) -> Decimal:
+    return max((max(r.planned, r.actual or Decimal(0)) for r in e.rows), default=Decimal(0))
+
+
+def expenditure_chart(e: Expenditure) -> Chart:
+    lines = [r.line for r in e.rows]
+    planned = [_num(r.planned) for r in e.rows]
+    actual = [None if r.actual is None else _num(r.actual) for r in e.rows]
+    has_actual = e.has_actuals
+
+    def draw() -> Figure:
+        fig = _new_figure(1.2 + (0.7 if has_actual else 0.45) * len(lines))
+        ax = fig.add_subplot()
+        h = 0.38 if has_actual else 0.6
+        ys = list(range(len(lines)))
+        ax.barh(
+            [y - (h / 2 if has_actual else 0) for y in ys],
+            planned,
+            height=h,
+            color="white",
+            edgecolor=BLUE,
+            hatch="///",
+            linewidth=1.2,
+            label="Planned",
+        )
+        if has_actual:
+            ax.barh(
+                [y + h / 2 for y in ys],
+                [a or 0.0 for a in actual],
+                height=h,
+                color=BLUE,
+                edgecolor=INK,
+                linewidth=0.8,
+                label="Actual",
+            )
+        ax.set_yticks(ys, [_wrap(n) for n in lines])
+        ax.invert_yaxis()
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis(max(_largest_spend(e), Decimal(0)))))
+        ax.set_xlabel(f"Spending in {e.year}")
+        fig.legend(loc="outside lower center", ncols=2, fontsize=9)
+        return fig
+
+    if has_actual:
+        header: tuple[str, ...] = ("Line", "Planned", "Actual", "Variance")
+        rows: tuple[tuple[str, ...], ...] = tuple(
+            (r.line, format_money(r.planned), format_money(r.actual), r.variance_words) for r in e.rows
+        )
+        footer: tuple[tuple[str, ...], ...] = (
+            ("Total", format_money(e.planned_total), format_money(e.actual_total), e.variance_words),
+        )
+    else:
+        header = ("Line", "Planned")
+        rows = tuple((r.line, format_money(r.planned)) for r in e.rows)
+        footer = (("Total", format_money(e.planned_total)),)
+    table = ChartTable(f"Expenditure by line, {e.year}", header, rows, footer)
+    title = (
+        f"Expenditure by line, {e.year}: planned and actual"
+        if has_actual
+        else f"Planned expenditure, {e.year}"
+    )
+    return _make("expenditure", "expenditure", title, expenditure_description(e), table, draw)
+
+
+def charts_for(figures: ReportFigures) -> list[Chart]:
+    """Every chart of one report, in the order the report shows them."""
+    out = [metric_chart(m, figures.period) for m in figures.metrics]
+    out.append(contributions_chart(figures.contributions))
+    out.append(expenditure_chart(figures.expenditure))
+    return out
+
+
+# A few recent results, keyed by the content object (kept alive here, so its id is not reused)
+# and the period: the HTML, PDF and Word copies of one build share one set of charts.
+_CACHE: dict[tuple[int, str], tuple[object, list[Chart]]] = {}
+_CACHE_SIZE = 4
+
+
+def report_charts(loaded: LoadedContent, period: str | None = None) -> list[Chart]:
+    """The charts of the yearly report for ``period`` (the latest when None)."""
+    from ..reporting import report_figures
+
+    figures = report_figures(loaded, period)
+    key = (id(loaded.content), figures.period)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is loaded.content:
+        return list(hit[1])
+    charts = charts_for(figures)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (loaded.content, charts)
+    return list(charts)

@@ -1,0 +1,743 @@
+"""The yearly report's figures: pure computations from the content, no rendering.
+
+Everything is exact (:class:`~decimal.Decimal` money and values, :class:`~fractions.Fraction`
+for shares), so a total in a table always equals the sum of the rows above it.
+
+Rounding rule for percentages shown to readers
+----------------------------------------------
+A share is shown to one decimal place. Rounding each share on its own can make a column add
+up to 99.9% or 100.1%, which reads as an error, so shares of a whole are rounded by the
+*largest-remainder* method: every exact share is rounded down to 0.1, then the tenths still
+missing from 100.0 go, one each, to the shares that lost most in rounding down (ties go to
+the row listed first in the content). The shown shares therefore always add to exactly
+100.0%, and each differs from the exact share by less than 0.1 percentage points.
+Single figures that are not parts of a whole (a change on last year, a variance) are rounded
+half up to one decimal place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import ContentError, MasaError
+from .model.report import STATUS_LABELS
+from .render.context import format_money, format_number
+
+if TYPE_CHECKING:
+    from .load import LoadedContent
+    from .model import Content
+    from .model.arrangements import Metric, Review
+    from .model.funding import FundingYear
+    from .model.report import MetricResult, MetricValue, Priority, YearlyReport
+
+ZERO = Decimal("0")
+TENTH = Decimal("0.1")
+
+Relation = Literal["better", "worse", "same", "higher", "lower"]
+
+
+class TotalMismatch(MasaError):
+    """A stated total differs from the sum of its parts."""
+
+    def __init__(self, what: str, parts: Decimal, total: Decimal, loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(
+            f"{what} add up to {format_money(parts, pence=True)} but the total is "
+            f"{format_money(total, pence=True)}",
+            "correct the total or one of the amounts so that they agree",
+        )
+        self.parts = parts
+        self.total = total
+        self.loc = loc
+
+
+# ------------------------------------------------------------------ arithmetic helpers
+
+
+def check_total(
+    parts: Sequence[Decimal], total: Decimal, what: str, loc: tuple[str | int, ...] = ()
+) -> Decimal:
+    """The sum of ``parts``; raises :class:`TotalMismatch` when it is not ``total``."""
+    s = sum(parts, ZERO)
+    if s != total:
+        raise TotalMismatch(what, s, total, loc)
+    return s
+
+
+def largest_remainder_percentages(amounts: Sequence[Decimal | int], places: int = 1) -> list[Decimal]:
+    """Shares of the whole in percent, rounded to ``places`` decimals so they add to exactly 100.
+
+    See the module docstring for the rule. Raises ValueError for a negative amount or a zero
+    whole (there is no share of nothing).
+    """
+    if any(a < 0 for a in amounts):
+        raise ValueError("amounts must not be negative")
+    whole = sum((Fraction(Decimal(a)) for a in amounts), Fraction(0))
+    if not amounts:
+        return []
+    if whole == 0:
+        raise ValueError("the amounts add up to zero")
+    units = 100 * 10**places  # 100.0% in units of 0.1 for places=1
+    exact = [Fraction(Decimal(a)) * units / whole for a in amounts]
+    floors = [e.numerator // e.denominator for e in exact]
+    missing = units - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:missing]:
+        floors[i] += 1
+    step = Decimal(1).scaleb(-places)
+    return [(Decimal(f) * step).quantize(step) for f in floors]
+
+
+def percent_change(current: Decimal, previous: Decimal) -> Decimal | None:
+    """Change from ``previous`` to ``current`` in percent, rounded half up to 0.1 (None from zero)."""
+    if previous == 0:
+        return None
+    return ((current - previous) * 100 / previous).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def relation(value: Decimal, reference: Decimal, better: str) -> Relation:
+    """How ``value`` compares with ``reference`` given which way is better for the metric."""
+    if value == reference:
+        return "same"
+    higher = value > reference
+    if better == "higher":
+        return "better" if higher else "worse"
+    if better == "lower":
+        return "worse" if higher else "better"
+    return "higher" if higher else "lower"
+
+
+RELATION_WORDS: dict[str, str] = {
+    "better": "better than",
+    "worse": "worse than",
+    "same": "the same as",
+    "higher": "higher than",
+    "lower": "lower than",
+}
+
+
+def decimal_places(values: Sequence[Decimal | None]) -> int:
+    """The most decimal places among ``values`` (at most 2), so a metric's figures line up."""
+    places = 0
+    for v in values:
+        if v is not None:
+            exp = v.as_tuple().exponent
+            if isinstance(exp, int) and exp < 0:
+                places = max(places, -exp)
+    return min(places, 2)
+
+
+def format_value(value: Decimal | None, unit: str, places: int | None = None) -> str:
+    """A metric value with its unit: '19.4%', '412.3 per 10,000 children', '14 days', '1,234'."""
+    if value is None:
+        return "—"
+    n = format_number(value, places)
+    if unit == "percent":
+        return f"{n}%"
+    if unit == "rate_per_10000":
+        return f"{n} per 10,000 children"
+    if unit == "days":
+        return f"{n} day" if value == 1 else f"{n} days"
+    return n
+
+
+def format_difference(value: Decimal, unit: str, places: int | None = None) -> str:
+    """An absolute difference: '2.1 percentage points', '12.0 per 10,000', '3 days', '45'."""
+    n = format_number(abs(value), places)
+    if unit == "percent":
+        return f"{n} percentage point" + ("" if abs(value) == 1 else "s")
+    if unit == "rate_per_10000":
+        return f"{n} per 10,000"
+    if unit == "days":
+        return f"{n} day" if abs(value) == 1 else f"{n} days"
+    return n
+
+
+# ------------------------------------------------------------------ funding
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    partner_id: str
+    name: str
+    amount: Decimal
+    percent: Decimal  # shown share of the total, largest-remainder rounded (see module doc)
+    in_kind: tuple[str, ...]
+    previous: Decimal | None = None  # the same partner's contribution in the previous year
+    change: Decimal | None = None  # amount - previous
+
+    @property
+    def percent_text(self) -> str:
+        return f"{self.percent}%"
+
+
+@dataclass(frozen=True)
+class Contributions:
+    year: str
+    rows: tuple[ContributionRow, ...]
+    total: Decimal
+    pooled_fund: bool
+    previous_year: str | None = None
+    previous_total: Decimal | None = None
+
+    @property
+    def percent_total(self) -> Decimal:
+        return sum((r.percent for r in self.rows), ZERO)
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous_total is None else self.total - self.previous_total
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.previous_total is None:
+            return None
+        return percent_change(self.total, self.previous_total)
+
+    @property
+    def largest(self) -> ContributionRow:
+        return max(self.rows, key=lambda r: r.amount)  # first of equals, in content order
+
+
+def contributions(
+    content: Content,
+    year: FundingYear,
+    previous: FundingYear | None = None,
+    loc: tuple[str | int, ...] = (),
+    previous_loc: tuple[str | int, ...] = (),
+) -> Contributions:
+    """Income by partner with shares that add to 100.0% and a total checked against its parts."""
+    amounts = [c.amount for c in year.contributions]
+    total = check_total(amounts, year.total, f"the contributions for {year.year}", (*loc, "total"))
+    if total == 0:
+        percents = [ZERO.quantize(TENTH) for _ in amounts]
+    else:
+        percents = largest_remainder_percentages(amounts)
+    before = {c.partner: c.amount for c in previous.contributions} if previous else {}
+    rows = []
+    for c, pct in zip(year.contributions, percents, strict=True):
+        prev = before.get(c.partner)
+        rows.append(
+            ContributionRow(
+                partner_id=c.partner,
+                name=content.party_name(c.partner),
+                amount=c.amount,
+                percent=pct,
+                in_kind=tuple(c.in_kind),
+                previous=prev,
+                change=None if prev is None else c.amount - prev,
+            )
+        )
+    prev_total = None
+    if previous is not None:
+        prev_total = check_total(
+            [c.amount for c in previous.contributions],
+            previous.total,
+            f"the contributions for {previous.year}",
+            (*previous_loc, "total") if previous_loc else (),
+        )
+    return Contributions(
+        year=year.year,
+        rows=tuple(rows),
+        total=total,
+        pooled_fund=year.pooled_fund,
+        previous_year=previous.year if previous else None,
+        previous_total=prev_total,
+    )
+
+
+@dataclass(frozen=True)
+class ExpenditureRow:
+    line: str
+    planned: Decimal
+    actual: Decimal | None
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Actual minus planned: negative is an underspend, positive an overspend."""
+        return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        v = self.variance
+        return None if v is None else percent_change(self.planned + v, self.planned)
+
+    @property
+    def variance_words(self) -> str:
+        return variance_words(self.variance)
+
+
+def variance_words(variance: Decimal | None) -> str:
+    """'£2,000 under budget', '£350 over budget', 'on budget' or 'not yet known'."""
+    if variance is None:
+        return "not yet known"
+    if variance == 0:
+        return "on budget"
+    return f"{format_money(abs(variance))} {'over' if variance > 0 else 'under'} budget"
+
+
+@dataclass(frozen=True)
+class Expenditure:
+    year: str
+    rows: tuple[ExpenditureRow, ...]
+    planned_total: Decimal
+    actual_total: Decimal | None  # None while any line has no actual figure
+    income: Decimal
+    previous_year: str | None = None
+    previous_planned_total: Decimal | None = None
+    previous_actual_total: Decimal | None = None
+
+    @property
+    def variance(self) -> Decimal | None:
+        return None if self.actual_total is None else self.actual_total - self.planned_total
+
+    @property
+    def variance_words(self) -> str:
+        return variance_words(self.variance)
+
+    @property
+    def balance(self) -> Decimal | None:
+        """Income minus actual spending: positive is a surplus, negative a deficit."""
+        return None if self.actual_total is None else self.income - self.actual_total
+
+    @property
+    def balance_words(self) -> str:
+        b = self.balance
+        if b is None:
+            return "not yet known"
+        if b == 0:
+            return "spending equalled income"
+        return f"a {'surplus' if b > 0 else 'deficit'} of {format_money(abs(b))}"
+
+    @property
+    def has_actuals(self) -> bool:
+        return any(r.actual is not None for r in self.rows)
+
+    @property
+    def largest(self) -> ExpenditureRow:
+        return max(self.rows, key=lambda r: r.actual if r.actual is not None else r.planned)
+
+
+def expenditure(year: FundingYear, income: Decimal, previous: FundingYear | None = None) -> Expenditure:
+    rows = tuple(ExpenditureRow(e.line, e.planned, e.actual) for e in year.expenditure)
+    planned_total = sum((r.planned for r in rows), ZERO)
+    actual_total = None
+    if all(r.actual is not None for r in rows):
+        actual_total = sum((r.actual or ZERO for r in rows), ZERO)
+    return Expenditure(
+        year=year.year,
+        rows=rows,
+        planned_total=planned_total,
+        actual_total=actual_total,
+        income=income,
+        previous_year=previous.year if previous else None,
+        previous_planned_total=previous.planned_total if previous else None,
+        previous_actual_total=previous.actual_total if previous else None,
+    )
+
+
+# ------------------------------------------------------------------ the data set
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Our figure against a reference (a target, England, last year...)."""
+
+    name: str  # 'the target', 'England', '2024-25'
+    value: Decimal
+    ours: Decimal
+    unit: str
+    relation: Relation
+    places: int | None = None
+
+    @property
+    def difference(self) -> Decimal:
+        return self.ours - self.value
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.value, self.unit, self.places)
+
+    @property
+    def difference_text(self) -> str:
+        return format_difference(self.difference, self.unit, self.places)
+
+    @property
+    def words(self) -> str:
+        """'better than England (21.5%)'."""
+        return f"{RELATION_WORDS[self.relation]} {self.name} ({self.value_text})"
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    metric: Metric
+    result: MetricResult
+    previous: MetricResult | None  # the same metric in the previous period's report
+    previous_period: str | None
+
+    # ---- values
+    @property
+    def id(self) -> str:
+        return self.metric.id
+
+    @property
+    def unit(self) -> str:
+        return self.metric.unit
+
+    @property
+    def first(self) -> MetricValue:
+        return self.result.values[0]
+
+    @property
+    def latest(self) -> MetricValue:
+        return self.result.values[-1]
+
+    @property
+    def places(self) -> int:
+        """Decimal places used for every figure of this metric (the most the content gives)."""
+        nums: list[Decimal | None] = [v.value for v in self.result.values]
+        nums += [self.result.target, *(c.value for c in self.result.comparators)]
+        if self.previous is not None:
+            nums += [v.value for v in self.previous.values]
+            nums += [self.previous.target, *(c.value for c in self.previous.comparators)]
+        return decimal_places(nums)
+
+    def fmt(self, value: Decimal | None) -> str:
+        return format_value(value, self.unit, self.places)
+
+    @property
+    def latest_text(self) -> str:
+        return self.fmt(self.latest.value)
+
+    # ---- comparisons
+    @property
+    def trend(self) -> Relation | None:
+        """Latest against first value of the period (None with a single value)."""
+        if len(self.result.values) < 2:
+            return None
+        return relation(self.latest.value, self.first.value, self.metric.better)
+
+    @property
+    def vs_target(self) -> Comparison | None:
+        t = self.result.target
+        if t is None:
+            return None
+        return Comparison(
+            "the target",
+            t,
+            self.latest.value,
+            self.unit,
+            relation(self.latest.value, t, self.metric.better),
+            self.places,
+        )
+
+    @property
+    def vs_comparators(self) -> tuple[Comparison, ...]:
+        return tuple(
+            Comparison(
+                c.name,
+                c.value,
+                self.latest.value,
+                self.unit,
+                relation(self.latest.value, c.value, self.metric.better),
+                self.places,
+            )
+            for c in self.result.comparators
+        )
+
+    @property
+    def previous_latest(self) -> MetricValue | None:
+        return self.previous.values[-1] if self.previous else None
+
+    @property
+    def year_on_year(self) -> Comparison | None:
+        """The latest value against the previous period's latest value."""
+        p = self.previous_latest
+        if p is None or self.previous_period is None:
+            return None
+        return Comparison(
+            f"{self.previous_period} ({p.label})"
+            if p.label != self.previous_period
+            else self.previous_period,
+            p.value,
+            self.latest.value,
+            self.unit,
+            relation(self.latest.value, p.value, self.metric.better),
+            self.places,
+        )
+
+    @property
+    def previous_aligned(self) -> bool:
+        """Whether the previous period reported the same points (e.g. Q1-Q4), so both can be
+        drawn on one axis."""
+        if self.previous is None:
+            return False
+        return [v.label for v in self.previous.values] == [v.label for v in self.result.values]
+
+    @property
+    def year_on_year_words(self) -> str:
+        yoy = self.year_on_year
+        if yoy is None:
+            return "No figure for the previous period to compare with."
+        p = self.previous_latest
+        assert p is not None
+        if yoy.relation == "same":
+            return f"The same as {self.previous_period} ({yoy.value_text} in {p.label})."
+        how = {"better": "better than", "worse": "worse than", "higher": "higher than", "lower": "lower than"}
+        return (
+            f"{yoy.difference_text.capitalize()} {how[yoy.relation]} "
+            f"{self.previous_period} ({yoy.value_text} in {p.label})."
+        )
+
+    # ---- the chart's one-sentence description
+    @property
+    def description(self) -> str:
+        """One sentence from the data, e.g. 'Re-referrals fell from 23.1% in Q1 to 19.4% in Q4,
+        better than the target of 20.0%.'"""
+        name = self.metric.name
+        first, latest = self.first, self.latest
+        if len(self.result.values) < 2:
+            head = f"{name} stood at {self.fmt(latest.value)} in {latest.label}"
+        elif latest.value == first.value:
+            head = f"{name} stayed at {self.fmt(latest.value)} from {first.label} to {latest.label}"
+        else:
+            verb = "rose" if latest.value > first.value else "fell"
+            head = (
+                f"{name} {verb} from {self.fmt(first.value)} in {first.label} "
+                f"to {self.fmt(latest.value)} in {latest.label}"
+            )
+        tail = ""
+        t = self.vs_target
+        if t is not None:
+            if t.relation == "same":
+                tail = f", meeting the target of {t.value_text}"
+            else:
+                tail = f", {RELATION_WORDS[t.relation]} the target of {t.value_text}"
+        elif self.vs_comparators:
+            c = self.vs_comparators[0]
+            tail = f", {RELATION_WORDS[c.relation]} {c.name} ({c.value_text})"
+        elif (yoy := self.year_on_year) is not None and self.previous_latest is not None:
+            # 'better than 2024-25 (371 in Q4)'
+            when = f"{yoy.value_text} in {self.previous_latest.label}"
+            tail = f", {RELATION_WORDS[yoy.relation]} {self.previous_period} ({when})"
+        return f"{head}{tail}."
+
+
+def metric_summaries(
+    content: Content, report: YearlyReport, previous: YearlyReport | None
+) -> list[MetricSummary]:
+    metrics = {m.id: m for m in content.data.metrics}
+    before = {r.metric: r for r in previous.metrics} if previous else {}
+    return [
+        MetricSummary(
+            metric=metrics[r.metric],
+            result=r,
+            previous=before.get(r.metric),
+            previous_period=previous.period if previous else None,
+        )
+        for r in report.metrics
+    ]
+
+
+# ------------------------------------------------------------------ priorities and training
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    previous: int | None = None
+
+
+def status_counts(report: YearlyReport, previous: YearlyReport | None = None) -> tuple[StatusCount, ...]:
+    """How many priorities have each status, in the fixed order of STATUS_LABELS (zeros kept)."""
+
+    def count(rep: YearlyReport) -> dict[str, int]:
+        out = dict.fromkeys(STATUS_LABELS, 0)
+        for p in rep.priorities:
+            out[p.status] += 1
+        return out
+
+    now = count(report)
+    before = count(previous) if previous else None
+    return tuple(
+        StatusCount(s, label, now[s], before[s] if before is not None else None)
+        for s, label in STATUS_LABELS.items()
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure this period against the previous period."""
+
+    label: str
+    current: Decimal
+    previous: Decimal | None
+    money: bool = False
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.previous is None else self.current - self.previous
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.previous is None else percent_change(self.current, self.previous)
+
+    def _fmt(self, v: Decimal) -> str:
+        return format_money(v) if self.money else format_number(v)
+
+    @property
+    def current_text(self) -> str:
+        return self._fmt(self.current)
+
+    @property
+    def previous_text(self) -> str:
+        return "—" if self.previous is None else self._fmt(self.previous)
+
+    @property
+    def words(self) -> str:
+        """'up £12,000 (+4.8%)', 'down 35 (−6.1%)', 'no change' or 'no earlier figure'."""
+        d = self.difference
+        if d is None:
+            return "no earlier figure"
+        if d == 0:
+            return "no change"
+        pct = self.percent
+        pct_text = "" if pct is None else f" ({'+' if pct > 0 else '−'}{abs(pct)}%)"
+        return f"{'up' if d > 0 else 'down'} {self._fmt(abs(d))}{pct_text}"
+
+
+def training_changes(report: YearlyReport, previous: YearlyReport | None) -> tuple[Change, ...]:
+    t = report.training
+    p = previous.training if previous else None
+
+    def d(n: int) -> Decimal:
+        return Decimal(n)
+
+    return (
+        Change("Courses", d(len(t.courses)), d(len(p.courses)) if p else None),
+        Change(
+            "Sessions delivered",
+            d(sum(c.sessions for c in t.courses)),
+            d(sum(c.sessions for c in p.courses)) if p else None,
+        ),
+        Change("Attendees", d(t.total_attendees), d(p.total_attendees) if p else None),
+    )
+
+
+def funding_changes(contrib: Contributions, spend: Expenditure) -> tuple[Change, ...]:
+    out = [Change("Income from contributions", contrib.total, contrib.previous_total, money=True)]
+    out.append(Change("Planned spending", spend.planned_total, spend.previous_planned_total, money=True))
+    if spend.actual_total is not None:
+        out.append(Change("Actual spending", spend.actual_total, spend.previous_actual_total, money=True))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ everything for one report
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    period: str
+    report: YearlyReport
+    previous_period: str | None
+    previous_report: YearlyReport | None
+    contributions: Contributions
+    expenditure: Expenditure
+    metrics: tuple[MetricSummary, ...]
+    statuses: tuple[StatusCount, ...]
+    training: tuple[Change, ...]
+    funding: tuple[Change, ...]
+    little_progress: tuple[Priority, ...] = ()  # priorities at risk or off track
+    reviews: tuple[Review, ...] = ()  # the reviews in the period, in the report's order
+    unreported_metrics: tuple[Metric, ...] = ()  # data-set metrics the report gives no figures for
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_report is not None
+
+    def metric(self, metric_id: str) -> MetricSummary:
+        for m in self.metrics:
+            if m.id == metric_id:
+                return m
+        raise KeyError(metric_id)
+
+
+def resolve_period(content: Content, period: str | None) -> str:
+    """The period asked for, or the latest; a clear error for one that does not exist."""
+    from .errors import did_you_mean
+
+    chosen = period or content.latest_period
+    if chosen is None or chosen not in content.reports:
+        raise MasaError(
+            f"there is no yearly report for period '{chosen}'"
+            if chosen
+            else "the content has no yearly report",
+            did_you_mean(str(chosen), content.reports)
+            or f"periods in the content: {', '.join(content.report_periods) or 'none'} "
+            "(add reports/<period>.yaml)",
+        )
+    return chosen
+
+
+def report_figures(loaded: LoadedContent, period: str | None = None) -> ReportFigures:
+    """Every computed figure of the yearly report for ``period`` (the latest when None).
+
+    Raises :class:`MasaError` for an unknown period and :class:`ContentError` (located in
+    funding.yaml) when a total does not equal its parts.
+    """
+    c = loaded.content
+    period = resolve_period(c, period)
+    report = c.reports[period]
+    prev_period = c.previous_period(period)
+    previous = c.reports[prev_period] if prev_period else None
+
+    year = c.funding.year(report.funding_year)
+    if year is None:  # cross_check forbids this; keep the error readable anyway
+        raise MasaError(f"funding.yaml has no year '{report.funding_year}'", "add it or correct funding_year")
+    prev_year = c.funding.year(previous.funding_year) if previous else None
+    index = {y.year: i for i, y in enumerate(c.funding.years)}
+    try:
+        contrib = contributions(
+            c,
+            year,
+            prev_year,
+            ("funding", "years", index[year.year]),
+            ("funding", "years", index[prev_year.year]) if prev_year else (),
+        )
+    except TotalMismatch as e:
+        loc = e.loc or ("funding", "years")
+        raise ContentError([loaded.source.diagnostic(loc, e.message, hint=e.hint)]) from None
+    spend = expenditure(year, contrib.total, prev_year)
+    reviews = {r.id: r for r in c.reviews.reviews}
+    reported = {r.metric for r in report.metrics}
+    return ReportFigures(
+        period=period,
+        report=report,
+        previous_period=prev_period,
+        previous_report=previous,
+        contributions=contrib,
+        expenditure=spend,
+        metrics=tuple(metric_summaries(c, report, previous)),
+        statuses=status_counts(report, previous),
+        training=training_changes(report, previous),
+        funding=funding_changes(contrib, spend),
+        little_progress=tuple(p for p in report.priorities if p.status in ("at_risk", "off_track")),
+        reviews=tuple(reviews[r] for r in report.reviews if r in reviews),
+        unreported_metrics=tuple(m for m in c.data.metrics if m.id not in reported),
+    )
+
+
+def report_context(loaded: LoadedContent, period: str | None = None) -> dict[str, Any]:
+    """What the yearly-report template needs beyond ``template_context``: ``figures``
+    (:class:`ReportFigures`), ``charts`` (list of :class:`~masa_docs.render.charts.Chart`) and
+    ``charts_by_id``. Draws the charts (matplotlib), so call it only for the yearly report."""
+    from .render.charts import report_charts
+
+    figures = report_figures(loaded, period)
+    charts = report_charts(loaded, figures.period)
+    return {"figures": figures, "charts": charts, "charts_by_id": {ch.id: ch for ch in charts}}

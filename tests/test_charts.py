@@ -1,0 +1,319 @@
+"""masa_docs.render.charts: accessible, deterministic SVG/PNG charts written from the data.
+
+The snapshots are of fixed data made here (not the example content, which changes as it is
+edited), one per kind of chart; they are SVG text: read them before accepting an update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal as D
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from masa_docs import reporting as r
+from masa_docs.model.arrangements import Metric
+from masa_docs.model.funding import FundingYear
+from masa_docs.model.report import MetricResult
+from masa_docs.render import charts as ch
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+NAMES = {
+    "council": "Northmere Council",
+    "icb": "Northmere and Southdale Integrated Care Board",
+    "police": "Northmere Police",
+}
+
+
+def _metric(**kw: Any) -> Metric:
+    base = {
+        "id": "re-referrals",
+        "name": "Re-referrals within 12 months",
+        "definition": "x",
+        "source": "Children's social care",
+        "owner": "council",
+        "unit": "percent",
+        "better": "lower",
+    }
+    return Metric(**{**base, **kw})
+
+
+def _result(values: list[str], target: str | None, comparators: dict[str, str]) -> MetricResult:
+    return MetricResult(
+        metric="re-referrals",
+        values=[{"label": f"Q{i + 1}", "value": D(v)} for i, v in enumerate(values)],
+        target=D(target) if target else None,
+        comparators=[{"name": k, "value": D(v)} for k, v in comparators.items()],
+    )
+
+
+def _trend() -> ch.Chart:
+    now = _result(
+        ["23.1", "22.0", "20.5", "19.4"], "20", {"England": "21.4", "Statistical neighbours": "22.3"}
+    )
+    before = _result(["24.0", "24.5", "23.0", "22.8"], "21", {"England": "21.6"})
+    return ch.metric_chart(r.MetricSummary(_metric(), now, before, "2024-25"), "2025-26")
+
+
+def _year(names: dict[str, str] | None = None) -> tuple[Any, FundingYear]:
+    content = SimpleNamespace(party_name=(names or NAMES).__getitem__)
+    fy = FundingYear(
+        year="2025-26",
+        start=dt.date(2025, 4, 1),
+        end=dt.date(2026, 3, 31),
+        pooled_fund=True,
+        contributions=[
+            {"partner": "council", "amount": D("150000")},
+            {"partner": "icb", "amount": D("100000")},
+            {"partner": "police", "amount": D("50000")},
+        ],
+        total=D("300000"),
+        expenditure=[
+            {"line": "Business unit staffing", "planned": D("180000"), "actual": D("176500")},
+            {"line": "Independent scrutiny", "planned": D("30000"), "actual": D("31200")},
+            {"line": "Multi-agency training", "planned": D("40000"), "actual": D("38000")},
+            {"line": "Practice reviews", "planned": D("50000"), "actual": D("47000")},
+        ],
+    )
+    return content, fy
+
+
+def _contributions() -> ch.Chart:
+    content, fy = _year()
+    return ch.contributions_chart(r.contributions(content, fy))
+
+
+def _expenditure() -> ch.Chart:
+    _, fy = _year()
+    return ch.expenditure_chart(r.expenditure(fy, D("300000")))
+
+
+MAKERS = {"trend": _trend, "contributions": _contributions, "expenditure": _expenditure}
+
+
+@pytest.fixture(scope="module")
+def charts() -> dict[str, ch.Chart]:
+    return {k: make() for k, make in MAKERS.items()}
+
+
+# ------------------------------------------------------------------ snapshots and determinism
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_svg_snapshot(charts: dict[str, ch.Chart], kind: str, snapshot: Any) -> None:
+    assert charts[kind].svg == snapshot
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_deterministic(charts: dict[str, ch.Chart], kind: str) -> None:
+    again = MAKERS[kind]()
+    assert again.svg == charts[kind].svg
+    assert again.png() == charts[kind].png()
+
+
+def test_user_matplotlibrc_does_not_change_output(charts: dict[str, ch.Chart]) -> None:
+    import matplotlib as mpl
+
+    with mpl.rc_context({"lines.linewidth": 9, "font.size": 30, "svg.fonttype": "path", "axes.grid": False}):
+        assert _trend().svg == charts["trend"].svg
+
+
+# ------------------------------------------------------------------ accessibility of the SVG
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_svg_is_accessible_inline_svg(charts: dict[str, ch.Chart], kind: str) -> None:
+    c = charts[kind]
+    root = ET.fromstring(c.svg)  # well-formed XML
+    assert root.tag == f"{SVG_NS}svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == f"{c.html_id}-title {c.html_id}-desc"
+    title, desc = root[0], root[1]
+    assert (title.tag, title.get("id"), title.text) == (f"{SVG_NS}title", f"{c.html_id}-title", c.title)
+    assert (desc.tag, desc.get("id"), desc.text) == (f"{SVG_NS}desc", f"{c.html_id}-desc", c.description)
+    assert root.get("viewBox")
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_svg_has_nothing_machine_or_time_dependent(charts: dict[str, ch.Chart], kind: str) -> None:
+    svg = charts[kind].svg
+    assert not svg.startswith("<?xml")
+    for needle in ("<metadata", "<!DOCTYPE", "<style", "matplotlib", "Matplotlib", "/tmp", "/work", "/home"):
+        assert needle not in svg
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", svg)  # no timestamps
+
+
+def test_ids_are_prefixed_and_unique_across_charts(charts: dict[str, ch.Chart]) -> None:
+    ids: list[str] = []
+    for c in charts.values():
+        mine = re.findall(r'\sid="([^"]+)"', c.svg)
+        assert all(i.startswith(c.html_id + "-") for i in mine), mine
+        # every reference points at an id of the same chart
+        for ref in re.findall(r'(?:url\(#|href="#)([^")]+)', c.svg):
+            assert ref in mine
+        ids += mine
+    assert len(ids) == len(set(ids))
+
+
+def test_text_is_real_text(charts: dict[str, ch.Chart]) -> None:
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts["trend"].svg)
+    for expected in ("Q1", "Q4", "2025-26", "2024-25", "Target (20.0%)", "England (21.4%)", "Per cent"):
+        assert expected in texts
+    assert "'Liberation Sans', Arial, Helvetica, sans-serif" in charts["trend"].svg
+    bars = re.findall(r"<text[^>]*>([^<]*)</text>", charts["contributions"].svg)
+    assert "£150,000 (50.0%)" in bars
+    assert "Northmere Council" in bars
+
+
+def test_content_text_is_escaped() -> None:
+    content, fy = _year({**NAMES, "police": "<script>alert(1)</script> & Co"})
+    c = ch.contributions_chart(r.contributions(content, fy))
+    assert "<script>" not in c.svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in c.svg  # the label wraps onto two lines
+    assert "&amp; Co" in c.svg
+    ET.fromstring(c.svg)
+
+
+def test_text_that_looks_like_markup_is_left_alone() -> None:
+    content, fy = _year({**NAMES, "police": 'Team id="x" url(#a)'})
+    c = ch.contributions_chart(r.contributions(content, fy))
+    assert 'Team id="x" url(#a)' in re.findall(r"<text[^>]*>([^<]*)</text>", c.svg)
+
+
+def test_small_budgets_are_labelled_in_pounds() -> None:
+    content, fy = _year()
+    small = fy.model_copy(
+        update={
+            "contributions": [x.model_copy(update={"amount": x.amount / 100}) for x in fy.contributions],
+            "total": fy.total / 100,
+        }
+    )
+    texts = re.findall(
+        r"<text[^>]*>([^<]*)</text>", ch.contributions_chart(r.contributions(content, small)).svg
+    )
+    assert "£500" in texts and "£0k" not in texts
+
+
+def test_dollar_signs_are_not_mathtext() -> None:
+    content, fy = _year({**NAMES, "police": "Police $x^2$ fund"})
+    c = ch.contributions_chart(r.contributions(content, fy))
+    assert "Police $x^2$ fund" in re.findall(r"<text[^>]*>([^<]*)</text>", c.svg)
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+
+
+@pytest.mark.parametrize("colour", ch.PALETTE)
+def test_palette_contrast_with_white_at_least_3_to_1(colour: str) -> None:
+    assert 1.05 / (_luminance(colour) + 0.05) >= 3.0
+
+
+def test_lines_differ_without_colour() -> None:
+    styles = [(dash, marker) for _, dash, marker in ch.COMPARATOR_STYLES]
+    assert len(set(map(str, styles))) == len(styles)
+    assert len({marker for _, marker in styles} | {"o", "s"}) == len(styles) + 2
+
+
+# ------------------------------------------------------------------ PNG, descriptions, tables
+
+
+def test_png_has_no_software_or_time_metadata(charts: dict[str, ch.Chart]) -> None:
+    png = charts["trend"].png()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert b"Software" not in png and b"matplotlib" not in png and b"tIME" not in png
+
+
+def test_descriptions_are_written_from_the_data(charts: dict[str, ch.Chart]) -> None:
+    assert charts["trend"].description == (
+        "Re-referrals within 12 months fell from 23.1% in Q1 to 19.4% in Q4, better than the target of 20.0%."
+    )
+    assert charts["contributions"].description == (
+        "The 3 contributors gave £300,000 in 2025-26; Northmere Council gave the largest share, "
+        "£150,000 (50.0%)."
+    )
+    assert charts["expenditure"].description == (
+        "The partnership spent £292,700 in 2025-26 against a planned £300,000, £7,300 under budget; "
+        "the largest line was Business unit staffing, at £176,500."
+    )
+    assert charts["trend"].alt == f"{charts['trend'].title}. {charts['trend'].description}"
+
+
+def test_contributions_description_year_on_year() -> None:
+    content, fy = _year()
+    before = fy.model_copy(update={"year": "2024-25", "total": D("300000")})
+    c = r.contributions(content, fy, before)
+    assert ch.contributions_description(c).startswith(
+        "The 3 contributors gave £300,000 in 2025-26, the same as in 2024-25;"
+    )
+    cheaper = fy.model_copy(
+        update={
+            "year": "2024-25",
+            "contributions": [fy.contributions[0].model_copy(update={"amount": D("240000")})],
+            "total": D("240000"),
+        }
+    )
+    c = r.contributions(content, fy, cheaper)
+    assert ", up £60,000 (+25.0%) on 2024-25;" in ch.contributions_description(c)
+
+
+def test_tables(charts: dict[str, ch.Chart]) -> None:
+    t = charts["trend"].table
+    assert t.header == ("Quarter", "2025-26", "2024-25")
+    assert t.rows == (
+        ("Q1", "23.1%", "24.0%"),
+        ("Q2", "22.0%", "24.5%"),
+        ("Q3", "20.5%", "23.0%"),
+        ("Q4", "19.4%", "22.8%"),
+        ("Target", "20.0%", "21.0%"),
+        ("England", "21.4%", "21.6%"),
+        ("Statistical neighbours", "22.3%", "—"),
+    )
+    c = charts["contributions"].table
+    assert c.footer == (("Total", "£300,000", "100.0%"),)
+    assert [row[2] for row in c.rows] == ["50.0%", "33.3%", "16.7%"]
+    e = charts["expenditure"].table
+    assert e.header == ("Line", "Planned", "Actual", "Variance")
+    assert e.footer == (("Total", "£300,000", "£292,700", "£7,300 under budget"),)
+
+
+def test_yearly_metric_without_previous() -> None:
+    m = _metric(
+        id="cp-plans",
+        name="Children on protection plans",
+        unit="rate_per_10000",
+        better="neither",
+        frequency="yearly",
+    )
+    res = MetricResult(
+        metric="cp-plans",
+        values=[
+            {"label": y, "value": D(v)}
+            for y, v in (("2023-24", "41.2"), ("2024-25", "43.0"), ("2025-26", "40.1"))
+        ],
+        comparators=[{"name": "England", "value": D("41.6")}],
+    )
+    c = ch.metric_chart(r.MetricSummary(m, res, None, None), "2025-26")
+    assert c.table.header == ("Year", "Figure")
+    assert c.description == (
+        "Children on protection plans fell from 41.2 per 10,000 children in 2023-24 to 40.1 per 10,000 "
+        "children in 2025-26, lower than England (41.6 per 10,000 children)."
+    )
+    ET.fromstring(c.svg)
+
+
+def test_importing_charts_does_not_import_matplotlib() -> None:
+    code = "import sys, masa_docs.render.charts, masa_docs.reporting; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
