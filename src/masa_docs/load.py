@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
@@ -29,6 +31,7 @@ from .model import NARRATIVE_NAMES, OPTIONAL_TOPICS, REPORTS_DIR, TOPIC_FILES, C
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+PERIOD_FILE = re.compile(r"^\d{4}-\d{2}$")
 MAX_NODES = 200_000  # values after expanding anchors/aliases: stops "billion laughs"
 # Files that describe documents rather than content; kept out of the fingerprint so that
 # recording a signature does not change what the signatory saw.
@@ -44,7 +47,17 @@ class _Constructor(RoundTripConstructor):
     date is one located validation error rather than a crash of the whole file."""
 
 
+def _construct_decimal(self: RoundTripConstructor, node: Any) -> Any:
+    """Floats become exact Decimals from the digits as written (never via a binary float)."""
+    text = str(self.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return text  # .inf / .nan: left as text for pydantic to reject with a location
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def _yaml() -> YAML:
@@ -131,33 +144,45 @@ def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooBig()
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None and isinstance(node, CommentedMap | CommentedSeq):
+        raise _BadTag(loc, str(tag))
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for k in node:
             kl, kc = node.lc.key(k)
-            vl, vc = node.lc.value(k)
             if not isinstance(k, str):
                 raise _BadKey(k, (kl + 1, kc + 1))
             child = (*loc, k)
             src.keys[child] = (kl + 1, kc + 1)
-            src.values[child] = (vl + 1, vc + 1)
+            value_pos = node.lc.value(k)
+            # An empty value has no position of its own: point at its key.
+            src.values[child] = (
+                (kl + 1, kc + 1)
+                if node[k] is None or value_pos is None
+                else (
+                    value_pos[0] + 1,
+                    value_pos[1] + 1,
+                )
+            )
             out[k] = _plain(node[k], child, src, budget)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
-            il, ic = node.lc.item(i)
-            src.values[(*loc, i)] = (il + 1, ic + 1)
+            pos = node.lc.item(i)
+            if pos is not None:
+                src.values[(*loc, i)] = (pos[0] + 1, pos[1] + 1)
             items.append(_plain(item, (*loc, i), src, budget))
         return items
     if isinstance(node, ScalarBoolean):
         return bool(node)
     if isinstance(node, ScalarFloat | float):
         return Decimal(repr(float(node)))
-    if isinstance(node, bool | int | str) or node is None:
+    if isinstance(node, bool | int | str | Decimal) or node is None:
         return node
     # Tagged values (!!python/object, !custom ...) are never constructed as objects.
-    raise _BadTag(type(node).__name__)
+    raise _BadTag(loc, str(getattr(getattr(node, "tag", None), "value", "") or "!"))
 
 
 class _TooBig(Exception):
@@ -170,7 +195,8 @@ class _BadKey(Exception):
 
 
 class _BadTag(Exception):
-    pass
+    def __init__(self, loc: Loc, tag: str) -> None:
+        self.loc, self.tag = loc, tag
 
 
 def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
@@ -196,7 +222,7 @@ def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         diags.append(
             Diagnostic(
                 display,
@@ -229,7 +255,7 @@ def read_yaml(
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else "?"
-        first = exc.context_mark
+        first_line = _first_key_line(text, key, mark.line)
         diags.append(
             Diagnostic(
                 display,
@@ -237,7 +263,7 @@ def read_yaml(
                 mark.column + 1,
                 "",
                 f"duplicate key '{key}'",
-                f"the first '{key}' is on line {first.line + 1}; keep one" if first else None,
+                f"the first '{key}' is on line {first_line}; keep one" if first_line else None,
             )
         )
         return None
@@ -245,7 +271,7 @@ def read_yaml(
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         hint = None
-        if "tab" in problem.lower():
+        if "\t" in problem or "\\t" in problem or "tab" in problem.lower():
             hint = "indent with spaces, not tabs"
         elif "mapping values are not allowed" in problem:
             hint = "a value containing ': ' needs quotes"
@@ -284,12 +310,13 @@ def read_yaml(
             )
         )
         return None
-    except _BadTag:
+    except _BadTag as exc:
+        line, col = src.locate(exc.loc) or (1, 1)
         diags.append(
             Diagnostic(
                 display,
-                1,
-                1,
+                line,
+                col,
                 "",
                 "YAML tags (!...) are not allowed in content",
                 "remove the tag; content is plain data",
@@ -299,8 +326,29 @@ def read_yaml(
     except RecursionError:
         diags.append(Diagnostic(display, 1, 1, "", "nesting is too deep"))
         return None
-    src.values[()] = (1, 1)
+    src.values[()] = min([*src.keys.values(), *src.values.values()], default=(1, 1))
     return data, src
+
+
+def _first_key_line(text: str, key: str, dup_line: int) -> int | None:
+    """1-based line of the first ``key`` in the mapping where it is repeated on ``dup_line``."""
+    from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+    try:
+        root = YAML(typ="rt").compose(text)
+    except YAMLError:
+        return None
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            lines = [k.start_mark.line for k, _ in node.value if getattr(k, "value", None) == key]
+            if len(lines) > 1 and dup_line in lines:
+                return lines[0] + 1
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 # ------------------------------------------------------------------------ the folder
@@ -401,18 +449,51 @@ def load_content(root: Path | str) -> LoadedContent:
                 raw.setdefault("narrative", {})[stem] = text
     reports_dir = root / REPORTS_DIR
     if reports_dir.is_dir():
+        seen: dict[str, Path] = {}
         for path in sorted(reports_dir.iterdir()):
             if path.suffix not in (".yaml", ".yml"):
                 continue
             period = path.stem
+            if not PERIOD_FILE.match(period):
+                diags.append(
+                    Diagnostic(
+                        _display(root, path),
+                        None,
+                        None,
+                        "",
+                        "a report file must be named after its period",
+                        "name it after the period, like 2025-26.yaml",
+                    )
+                )
+                continue
+            if period in seen:
+                diags.append(
+                    Diagnostic(
+                        _display(root, path),
+                        None,
+                        None,
+                        "",
+                        f"a second file for period {period}",
+                        f"keep one of {seen[period].name} and {path.name}",
+                    )
+                )
+                continue
+            seen[period] = path
             got = read_yaml(path, _display(root, path), ("reports", period), diags)
             if got is not None:
                 raw.setdefault("reports", {})[period], smap.files[("reports", period)] = got
+    # Validate each topic on its own, so a file that does not parse does not hide the schema
+    # errors of the others; cross-field checks need everything valid.
+    for topic, value in raw.items():
+        try:
+            _topic_adapter(topic).validate_python(value)
+        except ValidationError as exc:
+            diags.extend(_validation_diagnostics(exc, smap, prefix=(topic,)))
     if diags:
-        raise ContentError(diags)
+        raise ContentError(sorted(diags, key=_diag_order))
     try:
         content = Content.model_validate(raw)
-    except ValidationError as exc:
+    except ValidationError as exc:  # pragma: no cover - every topic validated above
         raise ContentError(_validation_diagnostics(exc, smap)) from None
     problems = cross_check(content)
     errors = [
@@ -424,6 +505,18 @@ def load_content(root: Path | str) -> LoadedContent:
 
 
 # ------------------------------------------------------------------------ pydantic errors
+
+
+def _diag_order(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.file, d.line or 0, d.column or 0, d.message)
+
+
+@cache
+def _topic_adapter(topic: str) -> TypeAdapter[Any]:
+    """A validator for one field of :class:`Content`, with the field's own constraints."""
+    fld = Content.model_fields[topic]
+    annotation: Any = Annotated[fld.annotation, *fld.metadata] if fld.metadata else fld.annotation
+    return TypeAdapter(annotation)
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -457,20 +550,19 @@ def model_at(loc: Loc) -> type[BaseModel] | None:
     return models[0] if models else None
 
 
-_FRIENDLY = {
-    "missing": "is required",
-    "extra_forbidden": "unknown key",
-}
+ErrorRow = tuple[Loc, str, str, Any, dict[str, Any]]
 
 
-def _iter_errors(exc: ValidationError) -> Iterator[tuple[Loc, str, str, Any]]:
+def _iter_errors(exc: ValidationError, prefix: Loc) -> Iterator[ErrorRow]:
     for err in exc.errors(include_url=False):
-        yield tuple(err["loc"]), err["type"], err["msg"], err.get("input")
+        yield (*prefix, *err["loc"]), err["type"], err["msg"], err.get("input"), dict(err.get("ctx") or {})
 
 
-def _validation_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagnostic]:
+def _validation_diagnostics(exc: ValidationError, smap: SourceMap, prefix: Loc = ()) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for loc, kind, msg, value in _iter_errors(exc):
+    for loc, kind, msg, value, ctx in _iter_errors(exc, prefix):
+        if loc[:1] == ("reports",) and len(loc) > 2 and loc[2] == "[key]":
+            continue  # file names are checked when the reports folder is read
         hint = None
         key = False
         if kind == "extra_forbidden":
@@ -489,6 +581,9 @@ def _validation_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagn
                 hint = f"add {loc[-1]}: {fld.description}"
             else:
                 hint = f"add '{loc[-1]}'"
+        elif value is None and kind.endswith("_type"):
+            message = "is empty"
+            hint = "fill in a value, or remove the key if it is optional"
         else:
             message = msg[0].lower() + msg[1:] if msg else kind
             if kind == "string_type" and isinstance(value, int | Decimal):
@@ -496,10 +591,9 @@ def _validation_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagn
             elif kind.startswith("date") or kind.startswith("datetime"):
                 hint = "write dates as YYYY-MM-DD, e.g. 2025-04-01"
             elif kind == "literal_error":
-                opts = message.split("expected ", 1)[-1]
-                hint = (
-                    did_you_mean(str(value), [o.strip(" '") for o in opts.replace(" or ", ",").split(",")])
-                    or None
+                options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+                hint = did_you_mean(str(value), options) or (
+                    f"choose one of: {', '.join(options)}" if options else None
                 )
             elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "owner", "partner", "lead"):
                 hint = "ids use lower-case letters, digits and hyphens, e.g. 'northmere-council'"

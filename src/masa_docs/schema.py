@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter
 
@@ -28,7 +28,8 @@ def topic_schema(name: str) -> dict[str, Any]:
         topic = next((t for t, f in TOPIC_FILES.items() if f[:-5] == name), None)
         if topic is None:
             raise KeyError(name)
-        annotation = Content.model_fields[topic].annotation
+        fld = Content.model_fields[topic]
+        annotation = Annotated[fld.annotation, *fld.metadata] if fld.metadata else fld.annotation
         filename = TOPIC_FILES[topic]
     schema = TypeAdapter(annotation).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

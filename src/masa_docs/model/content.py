@@ -151,6 +151,10 @@ class Problem:
     severity: str = "error"
 
 
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _dupes(items: Iterable[tuple[Loc, str]], what: str) -> Iterator[Problem]:
     seen: dict[str, Loc] = {}
     for loc, ident in items:
@@ -272,7 +276,7 @@ def cross_check(c: Content) -> list[Problem]:
                     Problem(
                         ("partnership", "areas", idx, "id"),
                         f"area '{ar.id}' has no {label} partner",
-                        f"add '{ar.id}' to the areas of a {label} partner in partners.yaml",
+                        f"add '{ar.id}' to the areas of {article(label)} {label} partner in partners.yaml",
                     )
                 )
 
