@@ -1,0 +1,363 @@
+"""The collaboration agreement: a Word template the legal advisers own → DOCX → signature-ready PDF.
+
+``templates/docx/agreement.docx`` is a real Word document with docxtpl tags. It is rendered
+with the same variables as every other template (:func:`masa_docs.render.context.template_context`:
+``content``, ``doc``, ``partnership``, ``partners``) plus:
+
+* the filters of :data:`masa_docs.render.context.FILTERS` (``money``, ``date``, ``percent``,
+  ``number``, ``humanise``) and ``party_name`` (a partner's or agency's name from its id);
+* ``md(text, style=None)``: narrative Markdown as a Word sub-document (insert it with
+  ``{{p md(...) }}``); every paragraph gets ``style`` ("Clause" numbers them as clauses),
+  default "Body Text"; Markdown headings become Heading 2 and below.
+
+Content is data: the template runs in Jinja's immutable sandbox with autoescape on (``&``,
+``<`` and ``>`` in content become XML entities and show literally) and ``StrictUndefined``
+(a misspelt variable is an error, not an empty space). Content is never parsed as a template,
+so ``{{ 7*7 }}`` in a YAML value prints as typed.
+
+The PDF is made from the rendered DOCX by LibreOffice (so it is what the lawyers see in Word),
+then each lead safeguarding partner's "Signature:" label is located on the page and an empty
+signature field named ``sig-<partner id>`` is added beside it; :func:`masa_docs.render.pdf.finalise_pdf`
+sets dates, /ID and XMP from the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import struct
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MasaError
+from . import RenderedOutput, RenderRequest
+from .context import FILTERS, DocumentMeta, document_meta, template_context
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from ..load import LoadedContent
+    from .pdf import PdfMeta, SignatureSlot
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_NAME = "agreement.docx"
+SIGNATURE_LABEL = "Signature:"
+DATE_LABEL = "Date:"
+#: Names the Word templates may use besides the template context (see docs/word-templates.md).
+HELPERS: tuple[str, ...] = ("md",)
+#: Filters the Word templates may use, besides Jinja's own.
+DOCX_FILTERS: tuple[str, ...] = (*FILTERS, "party_name")
+#: Markdown headings inside the agreement start at this Word heading level.
+MARKDOWN_HEADING_LEVEL = 2
+
+# Signature field geometry (PDF points) relative to the "Signature:" label.
+_FIELD_GAP = 12.0
+_FIELD_WIDTH = 300.0
+_FIELD_HEIGHT = 48.0
+_PAGE_MARGIN = 76.0  # the right margin (2.5 cm = 71 pt) plus a little
+
+
+def templates_dir() -> Path:
+    """The folder of the Word templates (``templates/docx`` in the repository)."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[3] / "templates" / "docx", here.parents[1] / "templates" / "docx"):
+        if (candidate / TEMPLATE_NAME).is_file():
+            return candidate
+    raise MasaError(
+        "the Word templates were not found",
+        f"expected {here.parents[3] / 'templates' / 'docx'}; run masa-docs from a checkout of the repository",
+    )
+
+
+def jinja_environment(party_name: Callable[[str], str] | None = None) -> SandboxedEnvironment:
+    """The sandboxed environment Word templates render in (also used by the template lint).
+
+    Immutable sandbox, autoescape on (docxtpl inserts values into XML), ``StrictUndefined``.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_literal_braces)
+    env.filters.update(FILTERS)
+    env.filters["party_name"] = party_name or (lambda ident: ident)
+    return env
+
+
+def _literal_braces(value: Any) -> Any:
+    """Text printed by ``{{ }}``, escaped for XML with its braces as character references.
+
+    After rendering, docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in the document into
+    ``{{``, ``}}``, ``{%`` and ``%}``; written as ``&#123;`` / ``&#125;`` the braces of a value
+    are not seen by that step, and the XML parser turns them back into ``{`` and ``}``.
+    Sub-documents and other markup (``__html__``) pass unchanged.
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__") and ("{" in value or "}" in value):
+        from markupsafe import Markup, escape
+
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
+# ------------------------------------------------------------------ DOCX
+
+
+@dataclass(frozen=True)
+class RenderedDocx:
+    data: bytes
+    meta: DocumentMeta
+    seconds: float
+
+
+def docx_title(meta: DocumentMeta) -> str:
+    """The title for file properties: the document's title, with the partnership unless it has it."""
+    return meta.title if meta.partnership in meta.title else meta.full_title
+
+
+def docx_core_properties(meta: DocumentMeta, subject: str) -> dict[str, Any]:
+    """Keyword arguments of :func:`masa_docs.render.docx_package.normalise_docx` for a document."""
+    return {
+        "title": docx_title(meta),
+        "author": meta.partnership,
+        "created": meta.created,
+        "language": meta.language,
+        "subject": subject,
+        "keywords": "safeguarding children; multi-agency safeguarding arrangements",
+        "description": (
+            f"Version {meta.version}, {meta.status}. Made by masa-docs from content with "
+            f"fingerprint {meta.fingerprint}."
+        ),
+        "force_language": True,
+    }
+
+
+def render_template(
+    loaded: LoadedContent,
+    meta: DocumentMeta,
+    template: Path,
+    *,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
+    """Render one Word template with the document's context; returns normalised .docx bytes.
+
+    Raises :class:`MasaError` naming the template for Jinja errors (undefined variable,
+    syntax, sandbox violation) — run ``masa-docs lint-templates`` to locate them in Word.
+    """
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
+
+    from .docx_markdown import MissingStyleError, markdown_subdoc
+    from .docx_package import normalise_docx
+
+    if not template.is_file():
+        raise MasaError(f"Word template {template} not found", "restore it from the repository")
+    content = loaded.content
+    tpl = DocxTemplate(str(template))
+
+    def md(text: object, style: str | None = None) -> Any:
+        value = "" if text is None else str(text)
+        try:
+            return markdown_subdoc(tpl, value, heading_offset=MARKDOWN_HEADING_LEVEL - 1, body_style=style)
+        except MissingStyleError as exc:
+            raise MasaError(
+                f"{template.name}: {exc}",
+                "use a style the template defines (see docs/word-templates.md), or add it in Word",
+            ) from None
+
+    ctx = template_context(loaded, meta)
+    ctx["md"] = md
+    if extra:
+        ctx.update(extra)
+    env = jinja_environment(content.party_name)
+    try:
+        tpl.render(ctx, env, autoescape=True)
+    except SecurityError as exc:
+        raise MasaError(
+            f"{template.name}: the template tried something the sandbox forbids: {exc}",
+            "Word templates may only read the content; see docs/word-templates.md",
+        ) from None
+    except TemplateError as exc:
+        where = ""
+        context = getattr(exc, "docx_context", None)
+        if context:
+            near = " ".join(" ".join(context).split())[:160]
+            where = f" near “{near}”"
+        raise MasaError(
+            f"{template.name}: {type(exc).__name__}: {exc}{where}",
+            f"run 'masa-docs lint-templates' to find the problem in {template.name}",
+        ) from None
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalise_docx(buf.getvalue(), **docx_core_properties(meta, meta.spec.title))
+
+
+def render_docx(
+    loaded: LoadedContent, request: RenderRequest, *, template: Path | None = None
+) -> RenderedDocx:
+    """The agreement as .docx bytes with the metadata it was made from."""
+    started = time.perf_counter()
+    meta = document_meta(loaded, "agreement", blocking=request.blocking)
+    data = render_template(loaded, meta, template or templates_dir() / TEMPLATE_NAME)
+    return RenderedDocx(data, meta, time.perf_counter() - started)
+
+
+def render_agreement_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:
+    """Renderer entry point for ("agreement", "docx")."""
+    return RenderedOutput(render_docx(loaded, request).data)
+
+
+# ------------------------------------------------------------------ PDF
+
+
+def pdf_meta(meta: DocumentMeta) -> PdfMeta:
+    from .pdf import PdfMeta
+
+    return PdfMeta(
+        title=meta.title,
+        lang=meta.language,
+        created=meta.created,
+        identity=f"{meta.fingerprint}:{meta.name}:{meta.version}",
+        author=meta.partnership,
+        subject=f"{meta.spec.title}, version {meta.version}",
+        keywords=("safeguarding children", "collaboration agreement"),
+    )
+
+
+def signature_slots(meta: DocumentMeta) -> list[SignatureSlot]:
+    from .pdf import SignatureSlot
+
+    return [SignatureSlot(s.field_name, s.tooltip) for s in meta.signatures]
+
+
+Box = tuple[float, float, float, float]
+
+
+def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tuple[SignatureSlot, int, Box]]:
+    """Where each slot's field goes: beside the n-th "Signature:" label, down to its "Date:" label.
+
+    The n-th label belongs to the n-th lead safeguarding partner (the template loops over
+    ``doc.signatures`` in partner order). Horizontally the field starts where the values of
+    the row above start (the signature block's second column) and runs to the right margin.
+    Raises :class:`MasaError` when the number of labels differs from the number of
+    signatories, i.e. the template's signature block was changed.
+    """
+    from pypdf import PdfReader
+
+    from .pdf_locate import PopplerMissing, find_text, words
+
+    try:
+        labels = find_text(pdf, SIGNATURE_LABEL)
+        dates = find_text(pdf, DATE_LABEL)
+        all_words = words(pdf)
+    except PopplerMissing as exc:
+        raise MasaError("poppler's pdftotext is not installed", str(exc)) from None
+    if len(labels) != len(slots):
+        raise MasaError(
+            f"the agreement PDF has {len(labels)} '{SIGNATURE_LABEL}' labels but "
+            f"{len(slots)} lead safeguarding partners sign it",
+            f"keep exactly one '{SIGNATURE_LABEL}' label in the signature block of "
+            f"{TEMPLATE_NAME}, inside the '{{%p for sig in doc.signatures %}}' loop, and nowhere else",
+        )
+    reader = PdfReader(io.BytesIO(pdf))
+    placements = []
+    for slot, (page, (_x0, y0, x1, y1)) in zip(slots, labels, strict=True):
+        width = float(reader.pages[page].mediabox.width)
+        # Values in the rows just above the label (within ~2 lines) mark the second column.
+        column = [
+            w.box[0]
+            for w in all_words
+            if w.page == page and w.box[0] > x1 + 2 and 0 < w.box[1] - y1 < 2 * _FIELD_GAP + (y1 - y0)
+        ]
+        left = min(column) if column else x1 + _FIELD_GAP
+        right = min(left + _FIELD_WIDTH, width - _PAGE_MARGIN)
+        top = y1 + 2
+        below = [d for p, d in dates if p == page and d[3] < y0 and y0 - d[3] < 3 * _FIELD_HEIGHT]
+        bottom = max(d[3] for d in below) + 4 if below else top - _FIELD_HEIGHT
+        if top - bottom < 20:  # the date line crowds in: keep a usable height
+            bottom = top - _FIELD_HEIGHT
+        placements.append((slot, page, (left, bottom, right, top)))
+    return placements
+
+
+def stabilise_libreoffice_pdf(pdf: bytes, created: dt.datetime) -> bytes:
+    """Remove what makes two LibreOffice conversions of the same DOCX differ, beyond what
+    :func:`masa_docs.render.pdf.finalise_pdf` rewrites (dates, /ID, XMP):
+
+    * the PDF/A OutputIntent's sRGB ICC profile, which LibreOffice (through lcms) creates
+      afresh on every run with the clock in its header: the header date is set to ``created``
+      (the profile carries no MD5 profile id, so nothing else changes);
+    * ``/DocChecksum`` in the trailer, LibreOffice's hash of that run's file.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        changed = False
+        if "/DocChecksum" in doc.trailer:
+            del doc.trailer["/DocChecksum"]
+            changed = True
+        stamp = struct.pack(">6H", created.year, created.month, created.day, 0, 0, 0)
+        for intent in doc.Root.get("/OutputIntents", []):
+            profile = intent.get("/DestOutputProfile")
+            if not isinstance(profile, pikepdf.Stream):
+                continue
+            icc = bytearray(profile.read_bytes())
+            if len(icc) >= 128 and icc[36:40] == b"acsp" and icc[24:36] != stamp:
+                icc[24:36] = stamp
+                profile.write(bytes(icc))  # stored uncompressed; save() compresses it
+                changed = True
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+
+def docx_to_signable_pdf(data: bytes, meta: DocumentMeta) -> tuple[bytes, int]:
+    """LibreOffice-convert ``data``, add one empty signature field per LSP, finalise."""
+    from pypdf import PdfReader
+
+    from .libreoffice import docx_to_pdf
+    from .pdf import add_signature_fields
+
+    raw = stabilise_libreoffice_pdf(docx_to_pdf(data), meta.created)
+    placements = signature_placements(raw, signature_slots(meta))
+    pdf = add_signature_fields(raw, placements, meta=pdf_meta(meta))
+    return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_agreement_pdf(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:
+    """Renderer entry point for ("agreement", "pdf"): DOCX → LibreOffice → signature fields.
+
+    Raises :class:`masa_docs.render.libreoffice.LibreOfficeMissing` (with the install hint)
+    when soffice is not installed; publish then skips this output and says so.
+    """
+    from .libreoffice import LibreOfficeMissing, find_soffice
+
+    if find_soffice() is None:  # fail before rendering anything
+        raise LibreOfficeMissing()
+    rendered = render_docx(loaded, request)
+    pdf, pages = docx_to_signable_pdf(rendered.data, rendered.meta)
+    return RenderedOutput(pdf, pages=pages)
+
+
+__all__ = [
+    "DOCX_FILTERS",
+    "HELPERS",
+    "RenderedDocx",
+    "docx_core_properties",
+    "docx_title",
+    "jinja_environment",
+    "pdf_meta",
+    "render_agreement_docx",
+    "render_agreement_pdf",
+    "render_docx",
+    "render_template",
+    "signature_placements",
+    "signature_slots",
+    "templates_dir",
+]
