@@ -10,7 +10,7 @@ OUT     ?= build
 # Debian packages the renderers and the tests need (installed when run as root on Debian).
 DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-writer-nogui chromium
 
-.PHONY: help setup publish test test-fast lint bench snapshots clean system-deps
+.PHONY: help setup publish test test-fast lint a11y bench snapshots clean system-deps
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+
+a11y: setup ## Publish and run the accessibility checks (axe, PDF/UA, Word)
+	$(BIN)/masa-docs publish --content $(CONTENT) --out $(OUT) --a11y
 
 bench: setup ## Time publish on the example beside WeasyPrint alone
 	$(BIN)/python -m masa_docs.bench --content $(CONTENT)

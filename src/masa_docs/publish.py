@@ -93,6 +93,7 @@ class PublishResult:
     seconds: float = 0.0  # wall time of the whole publish
     workers: int = 1
     a11y: list[Any] | None = None  # A11yProblem list when --a11y was asked for
+    compliance: str = ""  # the statutory check's one-line summary (masa_docs.check.summary_line)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -103,6 +104,13 @@ def output_name(doc: str, fmt: str) -> str:
 
 
 # ------------------------------------------------------------------ the check engineer's API
+
+
+def compliance_summary(loaded: LoadedContent) -> str:
+    """The compliance check's one-line summary, printed after a publish."""
+    from .check import summary_line
+
+    return summary_line(loaded)
 
 
 def blocking_reasons(loaded: LoadedContent, doc: str, period: str | None) -> tuple[str, ...]:
@@ -560,6 +568,7 @@ def publish(
         outputs=outputs,
         skipped=skipped,
         workers=n,
+        compliance=compliance_summary(loaded),
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)

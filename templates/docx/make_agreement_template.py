@@ -811,7 +811,7 @@ def agreement_body(d: Document) -> None:
         [3.5, 4, 2, 6.5],
         "{%tr for stage in content.disputes.stages %}",
         [
-            "{{ stage.name }}",
+            "{{ loop.index }}. {{ stage.name }}",
             "{{ stage.who|join('; ') }}",
             "{{ stage.timescale_working_days }} working days",
             "{{p md(stage.description, 'Table Text') }}",

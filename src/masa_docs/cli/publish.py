@@ -139,6 +139,8 @@ def publish(
         )
         if result.skipped:
             click.echo(f"{len(result.skipped)} output(s) skipped: see the hints above.")
+        if result.compliance:
+            click.echo(f"{result.compliance} Details: masa-docs check")
     if result.a11y:
         for problem in result.a11y:
             click.secho(str(problem), fg="red", err=True)
