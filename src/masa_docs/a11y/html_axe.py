@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 from masa_docs.a11y.problem import A11yProblem
 from masa_docs.errors import MasaError
+from masa_docs.executables import find_executable
 
 logger = logging.getLogger(__name__)
 
@@ -122,17 +122,7 @@ class AxeResult:
 
 def find_chromium() -> str | None:
     """Path of the Chromium executable: $MASA_CHROMIUM, then PATH, then Debian's places."""
-    override = os.environ.get("MASA_CHROMIUM")
-    if override:
-        return override if os.access(override, os.X_OK) else None
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in _CANDIDATES:
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    return find_executable("MASA_CHROMIUM", ("chromium", "chromium-browser"), _CANDIDATES)
 
 
 def _shorten(text: str, limit: int = _SNIPPET_CHARS) -> str:

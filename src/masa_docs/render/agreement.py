@@ -215,17 +215,10 @@ def render_agreement_docx(loaded: LoadedContent, request: RenderRequest) -> Rend
 
 
 def pdf_meta(meta: DocumentMeta) -> PdfMeta:
-    from .pdf import PdfMeta
+    """The same PDF metadata as every other document (dates and /ID from the content)."""
+    from .html_pdf import pdf_meta as document_pdf_meta
 
-    return PdfMeta(
-        title=meta.title,
-        lang=meta.language,
-        created=meta.created,
-        identity=f"{meta.fingerprint}:{meta.name}:{meta.version}",
-        author=meta.partnership,
-        subject=f"{meta.spec.title}, version {meta.version}",
-        keywords=("safeguarding children", "collaboration agreement"),
-    )
+    return document_pdf_meta(meta)
 
 
 def signature_slots(meta: DocumentMeta) -> list[SignatureSlot]:

@@ -123,6 +123,9 @@ class DocumentMeta:
 
     @property
     def full_title(self) -> str:
+        """The title with the partnership's name, unless the title already carries it."""
+        if self.partnership in self.title:
+            return self.title
         return f"{self.title} — {self.partnership}"
 
     @property

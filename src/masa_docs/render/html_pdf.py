@@ -43,7 +43,7 @@ def pdf_meta(meta: DocumentMeta) -> PdfMeta:
         title=meta.full_title,
         lang=meta.language,
         created=meta.created,
-        identity=f"{meta.fingerprint}:{meta.name}:{meta.period or ''}",
+        identity=f"{meta.fingerprint}:{meta.name}:{meta.version}",
         author=meta.partnership,
         subject=f"{meta.title}, version {meta.version}, {meta.status}",
         keywords=("safeguarding children", meta.partnership, f"content {meta.fingerprint}"),

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from ..executables import find_executable
 
 __all__ = [
     "PDF_EXPORT_OPTIONS",
@@ -101,17 +102,7 @@ class LibreOfficeError(RuntimeError):
 
 def find_soffice() -> str | None:
     """Path of the soffice executable: $MASA_SOFFICE, then PATH, then usual install places."""
-    override = os.environ.get("MASA_SOFFICE")
-    if override:
-        return override if os.access(override, os.X_OK) else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in _CANDIDATES:
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    return find_executable("MASA_SOFFICE", ("soffice", "libreoffice"), _CANDIDATES)
 
 
 def last_conversion_seconds() -> float | None:
