@@ -174,3 +174,46 @@ def test_unsafe_attribute_access_raises_security_error(source):
 def test_undefined_variables_are_errors():
     with pytest.raises(UndefinedError):
         environment().from_string("{{ nope }}").render()
+
+
+def test_pdf_renderer_fetches_nothing_from_network_or_disk(tmp_path: Path) -> None:
+    """An image in narrative content must not make the build reach a server or read a file:
+    WeasyPrint may load only data: URLs. A loopback server counts the requests it gets."""
+    import datetime as dt
+    import http.server
+    import threading
+
+    from masa_docs.render.pdf import PdfMeta, html_to_pdf
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not really a png")
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        html = (
+            '<html lang="en-GB"><head><title>t</title></head><body><h1>t</h1>'
+            f'<img alt="remote" src="http://127.0.0.1:{port}/tracker.png">'
+            f'<img alt="local" src="{secret.as_uri()}">'
+            f'<div style="background: url(http://127.0.0.1:{port}/bg.png)">x</div>'
+            "</body></html>"
+        )
+        meta = PdfMeta(title="t", lang="en-GB", created=dt.datetime(2025, 1, 1), identity="t")
+        rendered = html_to_pdf(html, meta=meta)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert rendered.page_count == 1
+    assert hits == []

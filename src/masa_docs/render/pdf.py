@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/ua-1"
 
 #: CSS px → PDF pt.
+ALLOWED_FETCH_PROTOCOLS = ("data",)  # what WeasyPrint may load while rendering
 PX_TO_PT = 0.75
 
 # URI scheme of the temporary link annotations that mark where a slot's box is tagged.
@@ -107,12 +108,20 @@ def html_to_pdf(
     the slot's ``field_name`` (the box should have a CSS width and height). Raises
     :class:`ValueError` when a slot has no visible element in the HTML, when its box has no
     area, or when slot names are invalid or repeated.
+
+    Content is data: the renderer fetches nothing from the network or the disk. Only
+    ``data:`` URLs are loaded (fonts come from the system by name), so an image link in
+    narrative Markdown cannot make a build reach out to a server.
     """
     slots = _validated_slots(signature_slots)
 
     import weasyprint  # lazy: ~0.5 s
+    from weasyprint.urls import URLFetcher
 
-    document = weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
+    fetcher = URLFetcher(allowed_protocols=ALLOWED_FETCH_PROTOCOLS)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
     placements = _mark_slot_boxes(document, slots)
     raw = document.write_pdf(pdf_variant=PDF_VARIANT)
     page_count = len(document.pages)
