@@ -139,6 +139,11 @@ class LoadedContent:
 # ------------------------------------------------------------------------ YAML reading
 
 
+def _file_problem(display: str, message: str, hint: str | None = None) -> Diagnostic:
+    """A problem with a whole file (missing, unknown, unreadable): no line to point at."""
+    return Diagnostic(display, None, None, "", message, hint)
+
+
 def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
     """CommentedMap/Seq -> dict/list, recording positions; floats become exact Decimals."""
     budget[0] -= 1
@@ -207,11 +212,8 @@ def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
         return None
     if len(data) > MAX_FILE_BYTES:
         diags.append(
-            Diagnostic(
+            _file_problem(
                 display,
-                None,
-                None,
-                "",
                 f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                 "split it or remove what does not belong",
             )
@@ -385,11 +387,8 @@ def load_content(root: Path | str) -> LoadedContent:
     if not root.is_dir():
         raise ContentError(
             [
-                Diagnostic(
+                _file_problem(
                     str(root),
-                    None,
-                    None,
-                    "",
                     "content folder not found",
                     "pass --content DIR, or create one with 'masa-docs init DIR'",
                 )
@@ -403,11 +402,8 @@ def load_content(root: Path | str) -> LoadedContent:
         if not path.exists():
             if topic not in OPTIONAL_TOPICS:
                 diags.append(
-                    Diagnostic(
+                    _file_problem(
                         _display(root, path),
-                        None,
-                        None,
-                        "",
                         "missing required file",
                         f"create {name} (see 'masa-docs init' for an example)",
                     )
@@ -420,11 +416,8 @@ def load_content(root: Path | str) -> LoadedContent:
     for path in sorted(root.iterdir()):
         if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in known:
             diags.append(
-                Diagnostic(
+                _file_problem(
                     _display(root, path),
-                    None,
-                    None,
-                    "",
                     "unknown content file",
                     did_you_mean(path.name, sorted(known)) or f"known files: {', '.join(sorted(known))}",
                 )
@@ -456,11 +449,8 @@ def load_content(root: Path | str) -> LoadedContent:
             period = path.stem
             if not PERIOD_FILE.match(period):
                 diags.append(
-                    Diagnostic(
+                    _file_problem(
                         _display(root, path),
-                        None,
-                        None,
-                        "",
                         "a report file must be named after its period",
                         "name it after the period, like 2025-26.yaml",
                     )
@@ -468,11 +458,8 @@ def load_content(root: Path | str) -> LoadedContent:
                 continue
             if period in seen:
                 diags.append(
-                    Diagnostic(
+                    _file_problem(
                         _display(root, path),
-                        None,
-                        None,
-                        "",
                         f"a second file for period {period}",
                         f"keep one of {seen[period].name} and {path.name}",
                     )

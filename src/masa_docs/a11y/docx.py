@@ -19,7 +19,6 @@ Heading levels and the language come from :mod:`masa_docs.render.docx_outline`.
 from __future__ import annotations
 
 import io
-import posixpath
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -64,23 +62,9 @@ class _Docx:
         return self._etree.fromstring(self.files[name])
 
     def _rels(self, part: str) -> list[tuple[str, str]]:
-        folder, leaf = posixpath.split(part)
-        name = posixpath.join(folder, "_rels", f"{leaf}.rels") if part else "_rels/.rels"
-        root = self.xml(name)
-        if root is None:
-            return []
-        out = []
-        for rel in root.findall(f"{{{PKG_REL}}}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            path = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            out.append((path, rel.get("Type", "")))
-        return out
+        from masa_docs.render.docx_package import part_relationships
+
+        return part_relationships(self.files, part)
 
     def story_parts(self) -> Iterator[str]:
         """The main document, then its headers, footers and notes."""

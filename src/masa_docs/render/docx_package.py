@@ -21,7 +21,9 @@ the package:
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -297,3 +299,27 @@ def normalise_docx(
             info.external_attr = _FILE_MODE  # 0 would make zipfile substitute 0o600
             target.writestr(info, entries[name], compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
+
+
+_PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def part_relationships(files: Mapping[str, bytes], part: str) -> list[tuple[str, str]]:
+    """Internal relationships of ``part`` (``""`` for the package itself) as
+    ``(target part name, relationship type)``; external targets (hyperlinks) are left out."""
+    folder, leaf = posixpath.split(part)
+    name = posixpath.join(folder, "_rels", f"{leaf}.rels") if part else "_rels/.rels"
+    if name not in files:
+        return []
+    out = []
+    for rel in etree.fromstring(files[name]).findall(f"{{{_PACKAGE_REL_NS}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        out.append((path, rel.get("Type", "")))
+    return out

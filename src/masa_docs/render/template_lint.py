@@ -32,7 +32,6 @@ import datetime as dt
 import functools
 import inspect
 import io
-import posixpath
 import re
 import types
 import typing
@@ -54,7 +53,6 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -385,27 +383,13 @@ class DocxParts:
 def read_docx(data: bytes) -> DocxParts:
     from lxml import etree
 
+    from .docx_package import part_relationships
+
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         files = {i.filename: z.read(i.filename) for i in z.infolist() if not i.is_dir()}
 
     def rels(part: str) -> list[tuple[str, str]]:
-        folder, leaf = posixpath.split(part)
-        name = posixpath.join(folder, "_rels", f"{leaf}.rels") if part else "_rels/.rels"
-        if name not in files:
-            return []
-        root = etree.fromstring(files[name])
-        out = []
-        for rel in root.findall(f"{{{_PKG_REL}}}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            path = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            out.append((path, rel.get("Type", "")))
-        return out
+        return part_relationships(files, part)
 
     main = next((t for t, typ in rels("") if typ == _OFFICE_DOC), None)
     if main is None or main not in files:
