@@ -317,3 +317,24 @@ def test_importing_charts_does_not_import_matplotlib() -> None:
     code = "import sys, masa_docs.render.charts, masa_docs.reporting; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_comparator_year_is_named_in_the_trend_table_and_description(example) -> None:
+    """National comparators lag a year: the table names the year of each column's figure, and the
+    description names the year of the comparator it cites."""
+    from masa_docs.render.charts import report_charts
+
+    chart = next(c for c in report_charts(example, "2025-26") if c.id == "metric-cic-rate")
+    headings = [row[0] for row in chart.table.rows]
+    assert "England (2024-25; last year 2023-24)" in headings
+    assert "Statistical neighbours" in headings  # no as_of: the name alone
+    assert "England (2024-25)" in chart.description
+
+
+def test_comparator_label() -> None:
+    from decimal import Decimal
+
+    from masa_docs.model.report import Comparator
+
+    assert Comparator(name="England", value=Decimal("22.1"), as_of="2024-25").label == "England (2024-25)"
+    assert Comparator(name="England", value=Decimal("22.1")).label == "England"

@@ -438,7 +438,7 @@ class MetricSummary:
     def vs_comparators(self) -> tuple[Comparison, ...]:
         return tuple(
             Comparison(
-                c.name,
+                c.label,
                 c.value,
                 self.latest.value,
                 self.unit,

@@ -46,6 +46,16 @@ class MetricValue(Strict):
 class Comparator(Strict):
     name: Text = Field(description="e.g. 'England' or 'Statistical neighbours'.")
     value: Decimal
+    as_of: Text | None = Field(
+        default=None,
+        description="The period the comparator figure is for, when it differs, e.g. '2024-25' "
+        "(national figures are usually a year behind).",
+    )
+
+    @property
+    def label(self) -> str:
+        """'England (2024-25)', or just the name when no period is given."""
+        return f"{self.name} ({self.as_of})" if self.as_of else self.name
 
 
 class MetricResult(Strict):

@@ -352,7 +352,9 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
                 linewidth=1.4,
                 marker=marker,
                 markersize=5,
-                label=_plain(f"{c.name} ({_short(m, c.value)})"),
+                label=_plain(
+                    f"{c.label}: {_short(m, c.value)}" if c.as_of else f"{c.name} ({_short(m, c.value)})"
+                ),
             )
         ax.set_xticks(xs, [_plain(lab) for lab in labels])
         ax.set_xlim(-0.3, len(xs) - 0.7)
@@ -377,16 +379,22 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
             row.append(m.fmt(prev.values[i].value))
         rows.append(tuple(row))
     # The target and comparators follow the values as rows of their own (not a total footer).
-    prev_comparators = {c.name: c.value for c in (m.previous.comparators if m.previous else [])}
+    prev_by_name = {c.name: c for c in (m.previous.comparators if m.previous else [])}
     if m.result.target is not None:
         row = ["Target", m.fmt(m.result.target)]
         if prev is not None:
             row.append(m.fmt(prev.target))
         rows.append(tuple(row))
     for c in m.result.comparators:
-        row = [c.name, m.fmt(c.value)]
+        before = prev_by_name.get(c.name)
+        # National figures lag: say which year each column's comparator is for.
+        if prev is not None and before is not None and (c.as_of or before.as_of) and c.as_of != before.as_of:
+            heading = f"{c.name} ({c.as_of or 'same year'}; last year {before.as_of or 'same year'})"
+        else:
+            heading = c.label
+        row = [heading, m.fmt(c.value)]
         if prev is not None:
-            row.append(m.fmt(prev_comparators.get(c.name)))
+            row.append(m.fmt(before.value if before else None))
         rows.append(tuple(row))
     table = ChartTable(f"{m.metric.name}: figures", tuple(header), tuple(rows))
     return _make(f"metric-{m.id}", "trend", m.metric.name, m.description, table, draw)
