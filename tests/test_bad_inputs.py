@@ -964,7 +964,6 @@ def test_cli_missing_folder(tmp_path: Path) -> None:
 # Each docstring records what the loader used to get wrong; these now guard the fixes.
 
 
-
 def test_tag_on_a_sequence_is_rejected_not_a_crash(make_content, tmp_path: Path) -> None:
     """``!!python/object/apply:os.system ["echo"]`` (the usual form) crashes ``_plain`` with a
     TypeError (a tagged sequence has no line/column info), so the CLI prints 'internal error'
