@@ -67,12 +67,19 @@ def humanise(value: str) -> str:
     return value.replace("_", " ").replace("-", " ").capitalize()
 
 
+def capitalize_first(value: str) -> str:
+    """Upper-case the first letter only: 'better than England' -> 'Better than England'
+    (Jinja's capitalize would also lower-case 'England')."""
+    return value[:1].upper() + value[1:]
+
+
 FILTERS = {
     "money": format_money,
     "date": format_date,
     "percent": format_percent,
     "number": format_number,
     "humanise": humanise,
+    "capitalize_first": capitalize_first,
 }
 
 # ------------------------------------------------------------------ document metadata
