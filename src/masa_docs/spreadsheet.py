@@ -175,6 +175,12 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     return sheets
 
 
+def _percent(d: Decimal) -> Decimal:
+    """0.195 shown as 19.5% -> 19.5 (not 19.500): the digits the person typed."""
+    d = _clean_decimal(d * 100).normalize()
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+
+
 def _clean_decimal(d: Decimal) -> Decimal:
     """Drop binary-float noise from a formula's result (0.30000000000000004 -> 0.3)."""
     exp = d.as_tuple().exponent
@@ -209,14 +215,14 @@ def read_number(cell: Cell, *, percent: bool = False) -> tuple[Decimal | None, s
     if isinstance(v, int):
         d = Decimal(v)
         if percent and "%" in cell.number_format:
-            d *= 100
+            d = _percent(d)
         return d, None, None
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return None, "expected a number", None
         d = _clean_decimal(Decimal(repr(v)))
         if percent and "%" in cell.number_format:
-            d = _clean_decimal(d * 100)
+            d = _percent(d)
         return d, None, None
     text = str(v).strip().replace("\u00a0", "").replace(" ", "").replace(",", "").replace("£", "")
     if percent and text.endswith("%"):
