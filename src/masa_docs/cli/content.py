@@ -72,17 +72,83 @@ def schema(name: str | None, out_dir: Path | None) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files in a folder that is not empty.")
+@click.option(
+    "--from",
+    "from_docx",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Start from the partnership's current arrangements in Word (.docx) instead of the example.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="With --from: the edited DIRECTORY/from-word/mapping.yaml saying which section each Word "
+    "heading goes to.",
+)
 @handle_errors
-def init(directory: Path, force: bool) -> None:
-    """Start a new partnership folder from the shipped example.
+def init(directory: Path, force: bool, from_docx: Path | None, mapping: Path | None) -> None:
+    """Start a new partnership folder from the shipped example, or from a Word document.
 
     Edit the copied files, then run 'masa-docs validate --content DIRECTORY'.
+
+    With --from FILE.docx, the document's sections become the narrative Markdown files, placed
+    by their headings; the placing is printed and written to from-word/mapping.yaml, and text
+    that could not be placed goes into from-word/unplaced.md. The YAML facts start empty:
+    'validate' lists what to fill in.
     """
+    if from_docx is not None:
+        _init_from_docx(directory, from_docx, mapping, force)
+        return
+    if mapping is not None:
+        raise click.UsageError("--mapping needs --from FILE.docx")
     from ..example import init_content
 
     files = init_content(directory, force=force)
     click.echo(f"Created {directory} with {len(files)} files from the example partnership.")
     click.echo(f"Next: edit them, then run: masa-docs validate --content {directory}")
+
+
+def _init_from_docx(directory: Path, source: Path, mapping: Path | None, force: bool) -> None:
+    from ..import_docx import IMPORT_DIR, MAPPING_FILE, UNPLACED, init_from_docx
+
+    result = init_from_docx(source, directory, mapping=mapping, force=force)
+    doc = result.document
+    n = len(doc.parts)
+    placed = sum(1 for p in doc.parts if p.section)
+    c = doc.counts
+    click.echo(
+        f"Read {source.name}: {n} section{'s' if n != 1 else ''}, {c['paragraphs']} "
+        f"paragraph{'s' if c['paragraphs'] != 1 else ''}, {c['list items']} list "
+        f"item{'s' if c['list items'] != 1 else ''}, {c['tables']} table{'s' if c['tables'] != 1 else ''}."
+    )
+    width = min(64, max((len(p.heading) for p in doc.parts), default=10) + 2)
+    for p in doc.parts:
+        shown = p.heading if len(p.heading) <= 62 else p.heading[:61] + "…"
+        where = f"{p.section}.md" if p.section else f"not placed ({IMPORT_DIR}/{UNPLACED}.md)"
+        how = " (from the mapping)" if p.by == "mapping" else ""
+        click.echo(f"  {json_quote(shown):<{width}} -> {where}{how}")
+    click.echo(f"Placed {placed} of {n} section{'s' if n != 1 else ''}.")
+    if doc.preamble:
+        click.echo(f"Text before the first heading is in {IMPORT_DIR}/{UNPLACED}.md.")
+    if c["images"]:
+        click.secho(
+            f"note: {c['images']} picture{'s were' if c['images'] != 1 else ' was'} not brought in",
+            fg="yellow",
+        )
+    for path in result.removed:
+        click.echo(f"removed {path} (no longer placed, unchanged since the last run)")
+    for path in result.stale:
+        click.secho(f"note: {path} is no longer placed but was edited, so it was kept", fg="yellow")
+    if result.kept:
+        click.echo(f"Kept {len(result.kept)} YAML file{'s' if len(result.kept) != 1 else ''} already there.")
+    click.echo(f"The YAML facts start empty. Next: masa-docs validate --content {directory}")
+    click.echo(
+        f"To place a section elsewhere, edit {directory / IMPORT_DIR / MAPPING_FILE} and run: masa-docs init "
+        f"{directory} --from {source} --mapping {directory / IMPORT_DIR / MAPPING_FILE} --force"
+    )
+
+
+def json_quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 @click.command("schedule")
