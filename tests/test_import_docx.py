@@ -277,3 +277,33 @@ def test_word_numbering_nested_lists_and_links(tmp_path: Path) -> None:
     )
     html = to_html(text)
     assert "<ol>\n<li>Share early\n<ul>\n<li>with consent where you can</li>" in html
+
+
+def test_content_controls_contents_and_tracked_changes(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    body = d.element.body
+    sect = body[-1]  # keep the section properties last
+    toc = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Table of Contents'/>"
+        "</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Governance ..... 4</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    control = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent>"
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr><w:r><w:t>Governance</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Kept from a content control. </w:t></w:r>"
+        "<w:ins w:id='1' w:author='A' w:date='2024-01-01T00:00:00Z'><w:r><w:t>Inserted.</w:t></w:r></w:ins>"
+        "<w:del w:id='2' w:author='A' w:date='2024-01-01T00:00:00Z'><w:r><w:delText>Deleted.</w:delText>"
+        "</w:r></w:del></w:p></w:sdtContent></w:sdt>"
+    )
+    sect.addprevious(toc)
+    sect.addprevious(control)
+    d.save(str(tmp_path / "a.docx"))
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--from", str(tmp_path / "a.docx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "governance.md").read_text() == "Kept from a content control.\n"
+    assert "Governance ..... 4" not in (tmp_path / "new" / "from-word" / "unplaced.md").read_text()
+    assert "2 tracked changes; the text in them was left out" in result.output

@@ -339,6 +339,33 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
+def _body_items(document: Any, counts: dict[str, int]) -> Iterator[Any]:
+    """Paragraphs and tables of the body in order, including those inside content controls
+    (w:sdt); a table of contents is skipped (its headings are in the document anyway)."""
+    from docx.oxml.ns import nsmap, qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    body = document._body
+
+    def walk(parent: Any) -> Iterator[Any]:
+        for el in parent.iterchildren():
+            if el.tag == qn("w:p"):
+                yield Paragraph(el, body)
+            elif el.tag == qn("w:tbl"):
+                yield Table(el, body)
+            elif el.tag == qn("w:sdt"):
+                gallery = el.xpath("./w:sdtPr/w:docPartObj/w:docPartGallery/@w:val", namespaces=nsmap)
+                if gallery and "contents" in str(gallery[0]).casefold():
+                    counts["contents"] += 1
+                    continue
+                content = el.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from walk(content)
+
+    yield from walk(document.element.body)
+
+
 def read_docx(path: Path) -> ReadDocument:
     """The document as blocks, split into top-level sections."""
     import docx
@@ -357,9 +384,16 @@ def read_docx(path: Path) -> ReadDocument:
         numbering = document.part.numbering_part.element
     except (NotImplementedError, KeyError):
         numbering = None
-    counts = {"paragraphs": 0, "list items": 0, "tables": 0, "images": 0, "contents lines": 0}
+    counts = {
+        "paragraphs": 0,
+        "list items": 0,
+        "tables": 0,
+        "images": 0,
+        "contents": 0,
+        "tracked changes": len(document.element.body.xpath(".//w:ins | .//w:del")),  # BaseOxmlElement
+    }
     blocks: list[Block] = []
-    for item in document.iter_inner_content():
+    for item in _body_items(document, counts):
         if isinstance(item, Table):
             md = _table(item)
             if md:
@@ -373,7 +407,7 @@ def read_docx(path: Path) -> ReadDocument:
         style_name = (p.style.name or "").casefold() if p.style is not None else ""
         raw = p.text.strip()
         if style_name.startswith("toc") or style_name == "contents":
-            counts["contents lines"] += 1
+            counts["contents"] += 1
             continue
         if not raw:
             continue

@@ -134,6 +134,13 @@ def _init_from_docx(directory: Path, source: Path, mapping: Path | None, force: 
             f"note: {c['images']} picture{'s were' if c['images'] != 1 else ' was'} not brought in",
             fg="yellow",
         )
+    if c["tracked changes"]:
+        n = c["tracked changes"]
+        click.secho(
+            f"note: the document has {n} tracked change{'s' if n != 1 else ''}; the text in them was "
+            "left out (accept or reject them in Word, save, and run again)",
+            fg="yellow",
+        )
     for path in result.removed:
         click.echo(f"removed {path} (no longer placed, unchanged since the last run)")
     for path in result.stale:
