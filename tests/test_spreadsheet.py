@@ -413,3 +413,20 @@ def test_budget_year_must_exist(root: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "funding.yaml has no year 2026-27" in result.output
+
+
+def test_an_edited_definition_is_not_imported_but_said(root: Path, tmp_path: Path) -> None:
+    loaded = load_content(root)
+    csv_file = tmp_path / "data.csv"
+    export_metrics(loaded, PERIOD, csv_file)
+    text = csv_file.read_text(encoding="utf-8-sig")
+    csv_file.write_text(text.replace("Early help assessments started", "Early help assessments begun"))
+    before = (root / "data.yaml").read_bytes()
+    result = import_metrics(loaded, PERIOD, csv_file)
+    assert result.changes == []
+    [warning] = result.warnings
+    assert warning.format() == (
+        "data.csv!B2: warning: early-help-assessments: the name differs from data.yaml; only figures "
+        "are imported\n    hint: to change the metric's name, edit data.yaml"
+    )
+    assert (root / "data.yaml").read_bytes() == before

@@ -549,6 +549,7 @@ class _MetricRow:
     values: list[tuple[str, Cell]]
     target: Cell | None
     comparators: list[tuple[str, Cell, Cell | None]]
+    described: dict[str, Cell] = field(default_factory=dict)  # the read-only columns
 
 
 def _metric_rows(sheets: list[Sheet], diags: list[Diagnostic]) -> Iterator[_MetricRow]:
@@ -574,6 +575,7 @@ def _metric_rows(sheets: list[Sheet], diags: list[Diagnostic]) -> Iterator[_Metr
         found_any = True
         headings = sheet.rows[head]
         value_cols: list[tuple[int, str]] = []
+        fixed_cols: dict[str, int] = {}
         target_col: int | None = None
         comp_cols: dict[str, int] = {}
         as_of_cols: dict[str, int] = {}
@@ -583,6 +585,7 @@ def _metric_rows(sheets: list[Sheet], diags: list[Diagnostic]) -> Iterator[_Metr
                 continue
             folded = text.casefold()
             if folded in _FIXED_HEADINGS:
+                fixed_cols.update({key: col for key, h in FIXED_COLUMNS if h.casefold() == folded})
                 continue
             if folded == TARGET.casefold():
                 target_col = col
@@ -625,6 +628,7 @@ def _metric_rows(sheets: list[Sheet], diags: list[Diagnostic]) -> Iterator[_Metr
                     for name, col in comp_cols.items()
                     if (c := at(col)) is not None
                 ],
+                {key: c for key, col in fixed_cols.items() if (c := at(col)) is not None},
             )
     if not found_any:
         raise MasaError(
@@ -672,6 +676,21 @@ def import_metrics(loaded: LoadedContent, period: str, table: Path, *, dry_run: 
             continue
         seen[mid] = row.id_cell
         metric = metrics[mid]
+        for key in ("name", "definition", "source", "owner"):
+            cell = row.described.get(key)
+            if (
+                cell is not None
+                and not cell.empty
+                and " ".join(cell.text().split()) != " ".join(str(getattr(metric, key)).split())
+            ):
+                result.warnings.append(
+                    _diag(
+                        cell,
+                        f"{mid}: the {key} differs from data.yaml; only figures are imported",
+                        f"to change the metric's {key}, edit data.yaml",
+                        severity="warning",
+                    )
+                )
         percent = metric.unit == "percent"
 
         def number(cell: Cell, what: str, metric: Metric = metric, percent: bool = percent) -> Decimal | None:
