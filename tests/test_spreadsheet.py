@@ -430,3 +430,21 @@ def test_an_edited_definition_is_not_imported_but_said(root: Path, tmp_path: Pat
         "are imported\n    hint: to change the metric's name, edit data.yaml"
     )
     assert (root / "data.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1,146", "1146"), ("£88,803.01", "88803.01"), ("1 146", "1146"), (" 19.4 ", "19.4"), ("-3", "-3")],
+)
+def test_numbers_stored_as_text(typed: str, expected: str) -> None:
+    from masa_docs.spreadsheet import Cell, read_number
+
+    assert read_number(Cell("x.csv!A1", typed)) == (Decimal(expected), None, None)
+
+
+@pytest.mark.parametrize("typed", ["43,2", "1,14", "12,3456", "about 5", "1.2.3"])
+def test_a_decimal_comma_is_never_read_as_thousands(typed: str) -> None:
+    from masa_docs.spreadsheet import Cell, read_number
+
+    value, problem, _hint = read_number(Cell("x.csv!A1", typed))
+    assert value is None and problem == f"expected a number, found {typed!r}"

@@ -58,6 +58,7 @@ UNIT_WORDS = {
     "number": "number",
 }
 PENNY = Decimal("0.01")
+_GROUPED = re.compile(r"[-+]?\d{1,3}([,\u00a0\u202f ]\d{3})+(\.\d+)?")
 _FIXED_HEADINGS = {h.casefold() for _, h in FIXED_COLUMNS}
 
 
@@ -224,15 +225,24 @@ def read_number(cell: Cell, *, percent: bool = False) -> tuple[Decimal | None, s
         if percent and "%" in cell.number_format:
             d = _percent(d)
         return d, None, None
-    text = str(v).strip().replace("\u00a0", "").replace(" ", "").replace(",", "").replace("£", "")
+    shown = str(v).strip()
+    text = shown.removeprefix("£").strip()
     if percent and text.endswith("%"):
-        text = text[:-1]
+        text = text[:-1].strip()
+    if _GROUPED.fullmatch(text):  # 1,146 or 1 146: thousands separators, not decimals
+        text = re.sub(r"[, \u00a0\u202f]", "", text)
+    if "," in text:
+        return (
+            None,
+            f"expected a number, found {shown!r}",
+            "use a full stop for decimals (19.4), and commas only between thousands (1,146)",
+        )
     try:
         d = Decimal(text)
     except InvalidOperation:
-        return None, f"expected a number, found {str(v).strip()!r}", "type the figure alone, e.g. 19.4"
+        return None, f"expected a number, found {shown!r}", "type the figure alone, e.g. 19.4"
     if not d.is_finite():
-        return None, f"expected a number, found {str(v).strip()!r}", None
+        return None, f"expected a number, found {shown!r}", None
     return d, None, None
 
 
