@@ -3,6 +3,7 @@ become narrative Markdown placed by heading; nothing is invented in the YAML fac
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -307,3 +308,15 @@ def test_content_controls_contents_and_tracked_changes(tmp_path: Path) -> None:
     assert (tmp_path / "new" / "governance.md").read_text() == "Kept from a content control.\n"
     assert "Governance ..... 4" not in (tmp_path / "new" / "from-word" / "unplaced.md").read_text()
     assert "2 tracked changes; the text in them was left out" in result.output
+
+
+def test_text_is_placed_only_where_a_document_prints_it() -> None:
+    from masa_docs.import_docx import PRINTED_NARRATIVES, SECTION_WORDS
+
+    templates = Path(__file__).resolve().parents[1] / "templates" / "html"
+    used = set()
+    for path in templates.glob("*.html"):
+        used |= set(re.findall(r'narrative\.get\("([a-z-]+)"\)', path.read_text(encoding="utf-8")))
+    assert set(PRINTED_NARRATIVES) == used
+    assert {name for name, _ in SECTION_WORDS} <= used
+    assert match_section("Liabilities and indemnities") is None  # liabilities.md is printed nowhere

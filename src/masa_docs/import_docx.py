@@ -39,7 +39,6 @@ MAPPING_FILE = "mapping.yaml"
 SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("information-sharing", (r"information[- ]sharing", r"sharing information", r"data protection")),
     ("disputes", (r"disagree", r"escalat", r"dispute", r"resolv")),
-    ("liabilities", (r"liabilit", r"indemn", r"insurance")),
     ("scrutiny", (r"scrutin",)),
     (
         "reviews",
@@ -88,7 +87,6 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("partners", (r"partners\b", r"safeguarding partners", r"lead safeguarding", r"delegat")),
     ("partnership", (r"\barea\b", r"geograph", r"local context", r"our (local )?area", r"population")),
-    ("agreement", (r"collaboration agreement", r"memorandum", r"agreement")),
     (
         "introduction",
         (r"introduc", r"\babout\b", r"purpose", r"background", r"overview", r"foreword", r"vision"),
@@ -96,10 +94,31 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# The narrative files a document prints (templates/html: content.narrative.get(...)). Text is
+# placed only in these, so nothing brought in can vanish from the documents; the others
+# (liabilities.md, agreement.md) are valid files that no document shows yet.
+PRINTED_NARRATIVES: tuple[str, ...] = (
+    "introduction",
+    "partnership",
+    "partners",
+    "governance",
+    "agencies",
+    "threshold",
+    "data",
+    "training",
+    "reviews",
+    "scrutiny",
+    "voice",
+    "funding",
+    "disputes",
+    "information-sharing",
+)
+
+
 def narrative_names() -> tuple[str, ...]:
     from .model import NARRATIVE_NAMES
 
-    return NARRATIVE_NAMES
+    return tuple(n for n in PRINTED_NARRATIVES if n in NARRATIVE_NAMES)
 
 
 def _normal(heading: str) -> str:
