@@ -280,7 +280,7 @@ def _save(wb: Any, out: Path, when: dt.date) -> None:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Sheet"
+    title = re.sub(r"[\[\]:*?/\\]", "-", name)[:31].strip("' ") or "Sheet"
     base, n = title, 2
     while title.casefold() in used or title.casefold() == NOTES_SHEET.casefold():
         suffix = f" ({n})"
@@ -981,6 +981,8 @@ def export_budget(loaded: LoadedContent, year: str, out: Path) -> None:
             "- Type the agreed total in the Total row. It must equal the contributions to the penny.",
             "- To add a contributor, insert a row above Total with its id",
             "  (from partners.yaml or agencies.yaml).",
+            "- A contributor left out of this sheet keeps its amount in funding.yaml.",
+            "- Support in kind and the expenditure lines are not in this sheet: edit funding.yaml.",
             f"Bring it back with: masa-docs data import FILE.xlsx --year {year}",
         ],
         start=1,
