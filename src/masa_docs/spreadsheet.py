@@ -885,11 +885,17 @@ def _check_and_write(loaded: LoadedContent, path: Path, text: str) -> None:
         try:
             load_content(copy)
         except ContentError as exc:
-            prefix = str(copy)
+
+            def original(name: str) -> str:
+                try:
+                    return str(root / Path(name).resolve().relative_to(copy.resolve()))
+                except (ValueError, OSError):
+                    return name
+
             raise ContentError(
                 [
                     Diagnostic(
-                        d.file.replace(prefix, str(root)),
+                        original(d.file),
                         d.line,
                         d.column,
                         d.field_path,
