@@ -320,3 +320,23 @@ def test_text_is_placed_only_where_a_document_prints_it() -> None:
     assert set(PRINTED_NARRATIVES) == used
     assert {name for name, _ in SECTION_WORDS} <= used
     assert match_section("Liabilities and indemnities") is None  # liabilities.md is printed nowhere
+
+
+def test_imported_narrative_is_printed_in_its_section(tmp_path: Path) -> None:
+    """The placed files, dropped into a complete content folder, appear in the arrangements."""
+    from conftest import copy_content
+    from masa_docs.load import load_content
+    from masa_docs.render import RenderRequest
+    from masa_docs.render.html import render_html
+
+    init_from_docx(real_headings_doc(tmp_path / "a.docx"), tmp_path / "new")
+    root = copy_content(tmp_path / "content")
+    for _, section in SIX:
+        (root / f"{section}.md").write_text((tmp_path / "new" / f"{section}.md").read_text())
+    html = render_html(load_content(root), RenderRequest("arrangements", "html"))
+    text = str(html)
+    for heading, section in SIX:  # each narrative file has an arrangements section of its name
+        start = text.index(f'id="{section}"')
+        end = text.index("</section>", start)
+        assert f"Text of the section called {heading}" in text[start:end], section
+    assert "<th>Chair</th>" in text and "&lt;script&gt;" in text
