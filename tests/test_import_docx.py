@@ -340,3 +340,32 @@ def test_imported_narrative_is_printed_in_its_section(tmp_path: Path) -> None:
         end = text.index("</section>", start)
         assert f"Text of the section called {heading}" in text[start:end], section
     assert "<th>Chair</th>" in text and "&lt;script&gt;" in text
+
+
+def test_a_wrapping_section_is_opened_up(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Part A: How we do things here", 1)
+    d.add_paragraph("This part describes our arrangements.")
+    d.add_heading("Governance", 2)
+    d.add_paragraph("The executive decides.")
+    d.add_heading("Meetings", 3)
+    d.add_paragraph("Monthly.")
+    d.add_heading("Independent scrutiny", 2)
+    d.add_paragraph("The scrutineer reports.")
+    d.add_heading("Part B: Appendices", 1)
+    d.add_heading("Glossary", 2)
+    d.add_paragraph("LSP: lead safeguarding partner.")
+    d.save(str(tmp_path / "a.docx"))
+    result = init_from_docx(tmp_path / "a.docx", tmp_path / "new")
+    assert [(p.heading, p.section) for p in result.document.parts] == [
+        ("Part A: How we do things here", None),
+        ("Governance", "governance"),
+        ("Independent scrutiny", "scrutiny"),
+        ("Part B: Appendices", None),
+    ]
+    assert (
+        tmp_path / "new" / "governance.md"
+    ).read_text() == "The executive decides.\n\n# Meetings\n\nMonthly.\n"
+    unplaced = (tmp_path / "new" / "from-word" / "unplaced.md").read_text()
+    assert "# Part A: How we do things here\n\nThis part describes our arrangements.\n" in unplaced
+    assert "# Part B: Appendices\n\n## Glossary\n\nLSP: lead safeguarding partner.\n" in unplaced

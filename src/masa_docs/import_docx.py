@@ -175,6 +175,7 @@ class Part:
     blocks: list[Block] = field(default_factory=list)
     section: str | None = None
     by: str = "heading"  # heading | mapping | none
+    level: int = 1  # the level of its heading
 
 
 @dataclass
@@ -453,7 +454,7 @@ def read_docx(path: Path) -> ReadDocument:
     parts: list[Part] = []
     for b in blocks:
         if b.kind == "heading" and 0 < b.level <= top:
-            parts.append(Part(b.text))
+            parts.append(Part(b.text, level=top))
         elif parts:
             parts[-1].blocks.append(b)
         else:
@@ -517,6 +518,31 @@ def read_mapping(path: Path) -> list[tuple[str, str]]:
                 did_you_mean(section, names) or "one of: " + ", ".join(names),
             )
         out.append((" ".join(row["heading"].split()), section))
+    return out
+
+
+def split_wrappers(parts: list[Part]) -> list[Part]:
+    """Open up a section that only wraps others ("Part A: How we work" holding "Governance",
+    "Independent scrutiny"): when its own heading names no topic but a heading one level
+    down does, each such sub-section becomes a part of its own. Text before the first
+    sub-heading stays with the wrapper (which is left out when it has none)."""
+    out: list[Part] = []
+    for part in parts:
+        below = part.level + 1
+        subs = [b for b in part.blocks if b.kind == "heading" and b.level == below]
+        if match_section(part.heading) is not None or not any(match_section(b.text) for b in subs):
+            out.append(part)
+            continue
+        head = Part(part.heading, level=part.level)
+        current = head
+        pieces = [head]
+        for b in part.blocks:
+            if b.kind == "heading" and b.level == below:
+                current = Part(b.text, level=below)
+                pieces.append(current)
+            else:
+                current.blocks.append(b)
+        out.extend(pieces if head.blocks else pieces[1:])
     return out
 
 
@@ -651,6 +677,7 @@ def init_from_docx(
             "(YAML files already there are kept)",
         )
     doc = read_docx(source)
+    doc.parts = split_wrappers(doc.parts)
     place(doc.parts, read_mapping(mapping) if mapping is not None else None)
     by_section: dict[str, list[Part]] = {}
     unplaced: list[Part] = []
@@ -660,17 +687,17 @@ def init_from_docx(
     files: dict[str, str] = {}
     for section, parts in by_section.items():
         if len(parts) == 1:
-            text = blocks_markdown(parts[0].blocks, real_top)
+            text = blocks_markdown(parts[0].blocks, parts[0].level)
         else:  # several Word sections in one file: each keeps its heading
             text = "\n".join(
-                f"# {_escape(p.heading)}\n\n" + blocks_markdown(p.blocks, real_top, shift=1) for p in parts
+                f"# {_escape(p.heading)}\n\n" + blocks_markdown(p.blocks, p.level, shift=1) for p in parts
             )
         files[f"{section}.md"] = text or f"<!-- '{parts[0].heading}' had no text -->\n"
     loose = []
     if doc.preamble:
         loose.append("# Before the first heading\n\n" + blocks_markdown(doc.preamble, real_top, shift=1))
     for p in unplaced:
-        loose.append(f"# {_escape(p.heading)}\n\n" + blocks_markdown(p.blocks, real_top, shift=1))
+        loose.append(f"# {_escape(p.heading)}\n\n" + blocks_markdown(p.blocks, p.level, shift=1))
     unplaced_text = (
         f"<!-- Text from {source.name} that masa-docs could not place. Move each part into the\n"
         "     narrative file it belongs in (e.g. governance.md), or name its section in\n"
