@@ -14,6 +14,7 @@ example, an aim or an old value. The YAML files start with every required key em
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -584,9 +585,14 @@ def _skeleton(model: Any, indent: int) -> list[str]:
         if not f.is_required():
             continue
         key = f.alias or name
-        note = f"  # {' '.join(f.description.split())}" if f.description else ""
         tp = _inner(f.annotation)
         origin = typing.get_origin(tp)
+        words = [" ".join(f.description.split())] if f.description else []
+        if origin is typing.Literal:
+            words.append("one of: " + ", ".join(str(a) for a in typing.get_args(tp)))
+        elif tp is dt.date:
+            words.append("a date, YYYY-MM-DD")
+        note = f"  # {'; '.join(words)}" if words else ""
         if _is_model(tp):
             lines.append(f"{pad}{key}:{note}")
             lines += _skeleton(tp, indent + 2)
