@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from conftest import copy_content, replace_once
 from masa_docs.cli import main
-from masa_docs.errors import ContentError
+from masa_docs.errors import ContentError, MasaError
 from masa_docs.load import load_content
 from masa_docs.spreadsheet import export_budget, export_metrics, import_budget, import_metrics
 
@@ -448,3 +448,25 @@ def test_a_decimal_comma_is_never_read_as_thousands(typed: str) -> None:
 
     value, problem, _hint = read_number(Cell("x.csv!A1", typed))
     assert value is None and problem == f"expected a number, found {typed!r}"
+
+
+def test_export_for_a_period_with_no_report_yet(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    xlsx = tmp_path / "next.xlsx"
+    export_metrics(example, "2026-27", xlsx)
+    ws = load_workbook(xlsx)["Eastvale Council"]
+    headings = [c.value for c in ws[3]]
+    assert headings[7:] == [
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "Target",
+        "Comparator: England",
+        "Comparator: England (as of)",
+        "Comparator: Statistical neighbours",
+        "Comparator: Statistical neighbours (as of)",
+    ]
+    figures = [c.value for row in ws.iter_rows(min_row=4, min_col=8) for c in row]
+    assert figures and all(v is None for v in figures)  # nothing made up, not even 0
+    with pytest.raises(MasaError, match="there is no yearly report for 2026-27"):
+        import_metrics(example, "2026-27", xlsx)

@@ -311,10 +311,15 @@ class _Layout:
 
 def _layout(loaded: LoadedContent, period: str) -> _Layout:
     c = loaded.content
-    report = c.reports[period]
+    report = c.reports.get(period)
     labels: list[str] = []
     comparators: list[str] = []
-    for m in report.metrics:
+    if report is None and c.latest_period is not None:  # a new period: the comparators' names
+        for m in c.reports[c.latest_period].metrics:
+            for comp in m.comparators:
+                if comp.name not in comparators:
+                    comparators.append(comp.name)
+    for m in report.metrics if report is not None else []:
         for v in m.values:
             if v.label not in labels:
                 labels.append(v.label)
@@ -396,16 +401,14 @@ def _validation(unit: str) -> Any:
 def export_metrics(loaded: LoadedContent, period: str, out: Path) -> list[str]:
     """Write the data set of ``period`` to ``out`` (.xlsx, or .csv for one flat table).
 
-    Returns the names of the sheets written (one per owner of metrics)."""
+    Returns the names of the sheets written (one per owner of metrics). For a period with no
+    report yet, the figures are empty (a quarter per column), ready to be collected."""
     c = loaded.content
-    if period not in c.reports:
-        raise MasaError(
-            f"there is no yearly report for {period}",
-            did_you_mean(period, sorted(c.reports)) or f"create reports/{period}.yaml first",
-        )
-    report = c.reports[period]
+    if period not in c.reports and not re.fullmatch(r"\d{4}-\d{2}", period):
+        raise MasaError(f"'{period}' is not a period", "name a period like 2025-26")
+    report = c.reports.get(period)
     layout = _layout(loaded, period)
-    results = {m.metric: m for m in report.metrics}
+    results = {m.metric: m for m in report.metrics} if report is not None else {}
     headings = layout.headings()
     groups: dict[str, list[Metric]] = {}
     for m in c.data.metrics:
@@ -500,6 +503,11 @@ def export_metrics(loaded: LoadedContent, period: str, out: Path) -> list[str]:
         "- Formulas are fine: the result saved with the workbook is what is read.",
         "",
         f"Bring the figures back with: masa-docs data import FILE.xlsx --period {period}",
+        *(
+            []
+            if report is not None
+            else [f"(There is no reports/{period}.yaml yet: it must exist before the figures can go in.)"]
+        ),
         "Only the figures change in the report. A wrong cell is reported as FILE!Sheet!C7,",
         "and then nothing is written.",
         "",
@@ -510,7 +518,7 @@ def export_metrics(loaded: LoadedContent, period: str, out: Path) -> list[str]:
         notes.cell(row=r, column=1, value=line).font = bold if r in (1, 3) else Font()
     notes.column_dimensions["A"].width = 110
     notes.protection.sheet = True
-    _save(wb, out, report.published_on)
+    _save(wb, out, report.published_on if report is not None else c.partnership.published_on)
     return titles
 
 
