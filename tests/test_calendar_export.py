@@ -95,3 +95,18 @@ def test_out_file(tmp_path: Path, example_root: Path) -> None:
     result = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert result.exit_code == 0 and result.output == ""
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_local_target_from_rules_yaml_is_an_event(tmp_path: Path) -> None:
+    root = copy_content(
+        tmp_path / "content",
+        {"rules.yaml": "deadlines:\n  yearly_report_months_after_period_end: 6\n"},
+    )
+    loaded = load_content(root)
+    listed = run_check(loaded, today=TODAY).deadlines
+    assert "yearly-report-local-target" in [d.id for d in listed]
+    evs = events(to_ics(loaded, deadline_list(loaded, TODAY)))
+    assert sorted(evs) == sorted(f"{d.id}@nescp.masa-docs" for d in listed)
+    local = evs["yearly-report-local-target@nescp.masa-docs"]
+    assert local.decoded("DTSTART") == dt.date(2027, 9, 30)  # type: ignore[attr-defined]
+    assert "Set in: rules.yaml:2:42" in str(local["DESCRIPTION"])  # type: ignore[index]
