@@ -20,6 +20,7 @@ import io
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ UNIT_WORDS = {
     "number": "number",
 }
 PENNY = Decimal("0.01")
+MAX_TABLE_BYTES = 20 * 1024 * 1024
 _GROUPED = re.compile(r"[-+]?\d{1,3}([,\u00a0\u202f ]\d{3})+(\.\d+)?")
 _FIXED_HEADINGS = {h.casefold() for _, h in FIXED_COLUMNS}
 
@@ -115,6 +117,12 @@ def read_table(path: Path) -> list[Sheet]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise MasaError(f"{path}: file not found")
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise MasaError(
+            f"{path}: {path.stat().st_size:,} bytes is more than a data set needs "
+            f"(the limit is {MAX_TABLE_BYTES:,})",
+            "export a fresh workbook with 'masa-docs data export' and copy the figures into it",
+        )
     if suffix == ".csv":
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
@@ -144,8 +152,11 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
-        values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
+        with warnings.catch_warnings():
+            # "Data Validation extension is not supported" and the like: nothing for the user.
+            warnings.simplefilter("ignore", UserWarning)
+            values = load_workbook(path, data_only=True)
+            formulas = load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise MasaError(
             f"{path}: cannot read the workbook ({exc})", "open it and save it again as .xlsx"
