@@ -759,3 +759,59 @@ def init_from_docx(
     write_atomic(import_dir / MAPPING_FILE, "\n".join(lines) + "\n")
     written.append(import_dir / MAPPING_FILE)
     return InitResult(doc, written, kept, removed, stale)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_lines(result: InitResult, source: Path, dest: Path) -> list[tuple[str, bool]]:
+    """What ``init --from`` did, for people: (line, is it a note to heed)."""
+    doc = result.document
+    c = doc.counts
+    n = len(doc.parts)
+    out: list[tuple[str, bool]] = [
+        (
+            f"Read {source.name}: {_plural(n, 'section')}, {_plural(c['paragraphs'], 'paragraph')}, "
+            f"{_plural(c['list items'], 'list item')}, {_plural(c['tables'], 'table')}.",
+            False,
+        )
+    ]
+    width = min(64, max((len(p.heading) for p in doc.parts), default=10) + 2)
+    for p in doc.parts:
+        shown = json.dumps(p.heading if len(p.heading) <= 62 else p.heading[:61] + "…", ensure_ascii=False)
+        where = f"{p.section}.md" if p.section else f"not placed ({IMPORT_DIR}/{UNPLACED}.md)"
+        how = " (from the mapping)" if p.by == "mapping" else ""
+        out.append((f"  {shown:<{width}} -> {where}{how}", False))
+    placed = sum(1 for p in doc.parts if p.section)
+    out.append((f"Placed {placed} of {_plural(n, 'section')}.", False))
+    if doc.preamble:
+        out.append((f"Text before the first heading is in {IMPORT_DIR}/{UNPLACED}.md.", False))
+    if c["images"]:
+        out.append((f"note: {_plural(c['images'], 'picture')} not brought in", True))
+    if c["tracked changes"]:
+        out.append(
+            (
+                f"note: the document has {_plural(c['tracked changes'], 'tracked change')}; the text in "
+                "them was left out (accept or reject them in Word, save, and run again)",
+                True,
+            )
+        )
+    for path in result.removed:
+        out.append((f"removed {path} (no longer placed, unchanged since the last run)", False))
+    for path in result.stale:
+        out.append((f"note: {path} is no longer placed but was edited, so it was kept", True))
+    if result.kept:
+        out.append((f"Kept {_plural(len(result.kept), 'YAML file')} already there.", False))
+    else:
+        out.append(("The YAML facts start empty.", False))
+    mapping = dest / IMPORT_DIR / MAPPING_FILE
+    out.append((f"Next: masa-docs validate --content {dest}", False))
+    out.append(
+        (
+            f"To place a section elsewhere, edit {mapping} and run: masa-docs init {dest} "
+            f"--from {source} --mapping {mapping} --force",
+            False,
+        )
+    )
+    return out

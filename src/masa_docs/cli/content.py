@@ -108,54 +108,11 @@ def init(directory: Path, force: bool, from_docx: Path | None, mapping: Path | N
 
 
 def _init_from_docx(directory: Path, source: Path, mapping: Path | None, force: bool) -> None:
-    from ..import_docx import IMPORT_DIR, MAPPING_FILE, UNPLACED, init_from_docx
+    from ..import_docx import init_from_docx, summary_lines
 
     result = init_from_docx(source, directory, mapping=mapping, force=force)
-    doc = result.document
-    n = len(doc.parts)
-    placed = sum(1 for p in doc.parts if p.section)
-    c = doc.counts
-    click.echo(
-        f"Read {source.name}: {n} section{'s' if n != 1 else ''}, {c['paragraphs']} "
-        f"paragraph{'s' if c['paragraphs'] != 1 else ''}, {c['list items']} list "
-        f"item{'s' if c['list items'] != 1 else ''}, {c['tables']} table{'s' if c['tables'] != 1 else ''}."
-    )
-    width = min(64, max((len(p.heading) for p in doc.parts), default=10) + 2)
-    for p in doc.parts:
-        shown = p.heading if len(p.heading) <= 62 else p.heading[:61] + "…"
-        where = f"{p.section}.md" if p.section else f"not placed ({IMPORT_DIR}/{UNPLACED}.md)"
-        how = " (from the mapping)" if p.by == "mapping" else ""
-        click.echo(f"  {json_quote(shown):<{width}} -> {where}{how}")
-    click.echo(f"Placed {placed} of {n} section{'s' if n != 1 else ''}.")
-    if doc.preamble:
-        click.echo(f"Text before the first heading is in {IMPORT_DIR}/{UNPLACED}.md.")
-    if c["images"]:
-        click.secho(
-            f"note: {c['images']} picture{'s were' if c['images'] != 1 else ' was'} not brought in",
-            fg="yellow",
-        )
-    if c["tracked changes"]:
-        n = c["tracked changes"]
-        click.secho(
-            f"note: the document has {n} tracked change{'s' if n != 1 else ''}; the text in them was "
-            "left out (accept or reject them in Word, save, and run again)",
-            fg="yellow",
-        )
-    for path in result.removed:
-        click.echo(f"removed {path} (no longer placed, unchanged since the last run)")
-    for path in result.stale:
-        click.secho(f"note: {path} is no longer placed but was edited, so it was kept", fg="yellow")
-    if result.kept:
-        click.echo(f"Kept {len(result.kept)} YAML file{'s' if len(result.kept) != 1 else ''} already there.")
-    click.echo(f"The YAML facts start empty. Next: masa-docs validate --content {directory}")
-    click.echo(
-        f"To place a section elsewhere, edit {directory / IMPORT_DIR / MAPPING_FILE} and run: masa-docs init "
-        f"{directory} --from {source} --mapping {directory / IMPORT_DIR / MAPPING_FILE} --force"
-    )
-
-
-def json_quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    for line, note in summary_lines(result, source, directory):
+        click.secho(line, fg="yellow" if note else None)
 
 
 @click.command("schedule")
