@@ -213,84 +213,129 @@ def _style_chain(style: Any) -> Iterator[Any]:
         seen += 1
 
 
-def _heading_level(p: Paragraph) -> int | None:
+def _outline_level(ppr: Any) -> int | None:
+    """1-based heading level from a w:outlineLvl (0-8; 9 means body text)."""
     from docx.oxml.ns import qn
 
-    for style in _style_chain(p.style):
-        name = (style.name or "").strip().casefold()
-        m = re.fullmatch(r"heading\s*(\d)", name)
-        if m:
-            return int(m.group(1))
-        if name in ("title",):
-            return 0
-        ppr = style.element.find(qn("w:pPr"))
-        lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-        if lvl is not None and lvl.get(qn("w:val"), "9").isdigit() and int(lvl.get(qn("w:val"))) < 9:
-            return int(lvl.get(qn("w:val"))) + 1
-    ppr = p._p.pPr
     lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-    if lvl is not None and lvl.get(qn("w:val"), "9").isdigit() and int(lvl.get(qn("w:val"))) < 9:
-        return int(lvl.get(qn("w:val"))) + 1
-    return None
+    val = lvl.get(qn("w:val"), "9") if lvl is not None else "9"
+    return int(val) + 1 if val.isdigit() and int(val) < 9 else None
 
 
-def _run_bold(run: Any, p: Paragraph) -> bool:
-    if run.bold is not None:
-        return bool(run.bold)
-    if run.style is not None and run.style.font.bold:
-        return True
-    return any(s.font.bold for s in _style_chain(p.style) if s.font.bold is not None)
+@dataclass(frozen=True)
+class _StyleInfo:
+    name: str  # case-folded
+    heading: int | None  # 0 for Title
+    num_pr: Any  # w:numPr from the style (or one it is based on)
+    bold: bool
 
 
-def _fake_heading(p: Paragraph, text: str) -> bool:
+class _Styles:
+    """Style facts per style id, worked out once: python-docx's own lookups are slow
+    (a 60-page document took 18 s before this cache)."""
+
+    def __init__(self, document: Any) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.by_id = {s.style_id: s for s in document.styles}
+        self.default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._info: dict[str, _StyleInfo] = {}
+        self.formats: dict[str, dict[int, str]] = {}  # numId -> ilvl -> numFmt
+        try:
+            numbering = document.part.numbering_part.element
+        except (NotImplementedError, KeyError):
+            numbering = None
+        if numbering is not None:
+            abstract: dict[str, dict[int, str]] = {}
+            for an in numbering.findall(qn("w:abstractNum")):
+                levels = {}
+                for lvl in an.findall(qn("w:lvl")):
+                    nf = lvl.find(qn("w:numFmt"))
+                    if nf is not None and (lvl.get(qn("w:ilvl")) or "").isdigit():
+                        levels[int(lvl.get(qn("w:ilvl")))] = nf.get(qn("w:val")) or ""
+                abstract[an.get(qn("w:abstractNumId")) or ""] = levels
+            for num in numbering.findall(qn("w:num")):
+                ref = num.find(qn("w:abstractNumId"))
+                if ref is not None:
+                    self.formats[num.get(qn("w:numId")) or ""] = abstract.get(ref.get(qn("w:val")) or "", {})
+
+    def of(self, p: Paragraph) -> _StyleInfo:
+        sid = p._p.style or ""
+        info = self._info.get(sid)
+        if info is None:
+            info = self._info[sid] = self._work_out(
+                self.by_id.get(sid, self.default) if sid else self.default
+            )
+        return info
+
+    def _work_out(self, style: Any) -> _StyleInfo:
+        qn = self._qn
+        name = (style.name or "").strip().casefold() if style is not None else ""
+        heading = num_pr = bold = None
+        for s in _style_chain(style):
+            sname = (s.name or "").strip().casefold()
+            ppr = s.element.find(qn("w:pPr"))
+            if heading is None:
+                m = re.fullmatch(r"heading\s*(\d)", sname)
+                heading = int(m.group(1)) if m else 0 if sname == "title" else _outline_level(ppr)
+            if num_pr is None and ppr is not None:
+                num_pr = ppr.find(qn("w:numPr"))
+            if bold is None and s.font.bold is not None:
+                bold = bool(s.font.bold)
+        return _StyleInfo(name, heading, num_pr, bool(bold))
+
+    def char_bold(self, run: Any) -> bool:
+        """Bold from the run's character style (not its paragraph's)."""
+        sid = run._r.style
+        style = self.by_id.get(sid) if sid else None
+        return any(s.font.bold for s in _style_chain(style) if s.font.bold is not None)
+
+
+def _heading_level(p: Paragraph, info: _StyleInfo) -> int | None:
+    direct = _outline_level(p._p.pPr)
+    return info.heading if info.heading is not None else direct
+
+
+def _fake_heading(p: Paragraph, text: str, info: _StyleInfo, styles: _Styles) -> bool:
     """Short bold text on its own, not ending like a sentence: a heading made by hand."""
     if not text or len(text) > 90 or len(text.split()) > 12 or text.endswith((".", ",", ";")):
         return False
     runs = [r for r in p.runs if r.text.strip()]
-    return bool(runs) and all(_run_bold(r, p) for r in runs)
+
+    def bold(run: Any) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        return styles.char_bold(run) or info.bold
+
+    return bool(runs) and all(bold(r) for r in runs)
 
 
-def _list_info(p: Paragraph, numbering: Any) -> tuple[bool, int] | None:
+def _list_info(p: Paragraph, info: _StyleInfo, styles: _Styles) -> tuple[bool, int] | None:
     """(ordered, nesting level) for a list paragraph, or None."""
     from docx.oxml.ns import qn
 
-    num_pr = None
     ppr = p._p.pPr
-    if ppr is not None:
-        num_pr = ppr.find(qn("w:numPr"))
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
     if num_pr is None:
-        for style in _style_chain(p.style):
-            sppr = style.element.find(qn("w:pPr"))
-            if sppr is not None and sppr.find(qn("w:numPr")) is not None:
-                num_pr = sppr.find(qn("w:numPr"))
-                break
-    name = (p.style.name or "").casefold() if p.style is not None else ""
+        num_pr = info.num_pr
     if num_pr is None:
-        if name.startswith("list number"):
+        if info.name.startswith("list number"):
             return True, 0
-        if name.startswith("list bullet"):
+        if info.name.startswith("list bullet"):
             return False, 0
         return None
     num_id_el = num_pr.find(qn("w:numId"))
     ilvl_el = num_pr.find(qn("w:ilvl"))
     num_id = num_id_el.get(qn("w:val")) if num_id_el is not None else None
-    ilvl = int(ilvl_el.get(qn("w:val"), "0")) if ilvl_el is not None else 0
+    ilvl_text = ilvl_el.get(qn("w:val"), "0") if ilvl_el is not None else "0"
+    ilvl = int(ilvl_text) if ilvl_text.isdigit() else 0
     if num_id in (None, "0"):
         return None
-    fmt = None
-    if numbering is not None:
-        for num in numbering.findall(qn("w:num")):
-            if num.get(qn("w:numId")) == num_id:
-                abstract = num.find(qn("w:abstractNumId"))
-                aid = abstract.get(qn("w:val")) if abstract is not None else None
-                for an in numbering.findall(qn("w:abstractNum")):
-                    if an.get(qn("w:abstractNumId")) == aid:
-                        for lvl in an.findall(qn("w:lvl")):
-                            if lvl.get(qn("w:ilvl")) == str(ilvl):
-                                nf = lvl.find(qn("w:numFmt"))
-                                fmt = nf.get(qn("w:val")) if nf is not None else None
+    fmt = styles.formats.get(num_id or "", {}).get(ilvl)
     if fmt is None:
-        return (name.startswith("list number"), ilvl)
+        return info.name.startswith("list number"), ilvl
     return fmt not in ("bullet", "none"), ilvl
 
 
@@ -401,10 +446,7 @@ def read_docx(path: Path) -> ReadDocument:
             f"{path}: cannot read it as a Word document ({exc})",
             "save it from Word as a .docx (Word Document), not .doc or PDF",
         ) from None
-    try:
-        numbering = document.part.numbering_part.element
-    except (NotImplementedError, KeyError):
-        numbering = None
+    styles = _Styles(document)
     counts = {
         "paragraphs": 0,
         "list items": 0,
@@ -425,23 +467,23 @@ def read_docx(path: Path) -> ReadDocument:
             continue
         p = item
         counts["images"] += len(p._p.xpath(".//w:drawing | .//w:pict"))
-        style_name = (p.style.name or "").casefold() if p.style is not None else ""
+        info = styles.of(p)
         raw = p.text.strip()
-        if style_name.startswith("toc") or style_name == "contents":
+        if info.name.startswith("toc") or info.name == "contents":
             counts["contents"] += 1
             continue
         if not raw:
             continue
-        level = _heading_level(p)
+        level = _heading_level(p, info)
         if level is not None:
             blocks.append(Block("heading", " ".join(raw.split()), level))
             continue
-        info = _list_info(p, numbering)
-        if info is not None:
+        listed = _list_info(p, info, styles)
+        if listed is not None:
             counts["list items"] += 1
-            blocks.append(Block("item", _inline(p), info[1], ordered=info[0]))
+            blocks.append(Block("item", _inline(p), listed[1], ordered=listed[0]))
             continue
-        if _fake_heading(p, raw):
+        if _fake_heading(p, raw, info, styles):
             blocks.append(Block("heading", " ".join(raw.split()), 0, fake=True))
             continue
         counts["paragraphs"] += 1
