@@ -470,3 +470,24 @@ def test_export_for_a_period_with_no_report_yet(example, tmp_path: Path) -> None
     assert figures and all(v is None for v in figures)  # nothing made up, not even 0
     with pytest.raises(MasaError, match="there is no yearly report for 2026-27"):
         import_metrics(example, "2026-27", xlsx)
+
+
+def test_empty_cells_are_counted_and_said(root: Path, tmp_path: Path) -> None:
+    xlsx = tmp_path / "next.xlsx"
+    result = CliRunner().invoke(
+        main, ["data", "export", "--content", str(root), "--period", PERIOD, "--out", str(xlsx)]
+    )
+    assert result.exit_code == 0
+    wb = load_workbook(xlsx)
+    ws = wb["Northmere Constabulary"]
+    ws.cell(row=find_row(ws, "missing-episodes"), column=column_of(ws, "Q2")).value = None
+    wb.save(xlsx)
+    out = CliRunner().invoke(main, ["data", "import", str(xlsx), "--content", str(root), "--period", PERIOD])
+    assert out.exit_code == 0, out.output
+    # The example has 9 figures empty (3 targets and 6 comparators it has no figure for), plus Q2.
+    assert "10 empty cells: not known, so nothing was written for them (never 0)" in out.output
+    assert (
+        "missing-episodes, Q2: the cell is empty, so the figure is not known; the report keeps 402"
+        in out.output
+    )
+    assert "no figures changed" in out.output

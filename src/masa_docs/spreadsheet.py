@@ -558,6 +558,7 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     layout_kept: bool = True
+    empty_cells: int = 0  # figures not known: nothing was written for them
 
 
 def _diag(cell: Cell, message: str, hint: str | None = None, *, severity: str = "error") -> Diagnostic:
@@ -728,6 +729,7 @@ def import_metrics(loaded: LoadedContent, period: str, table: Path, *, dry_run: 
                 diags.append(_diag(cell, f"{what}: {problem}", hint))
                 return None
             if value is None:
+                result.empty_cells += 1
                 return None
             bad = _out_of_range(value, metric.unit)
             if bad:

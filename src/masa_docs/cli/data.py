@@ -95,6 +95,12 @@ def import_cmd(table: Path, content_dir: Path, period: str | None, year: str | N
         shown = result.path.relative_to(Path.cwd())
     except ValueError:
         shown = result.path
+    if result.empty_cells:
+        e = result.empty_cells
+        click.echo(
+            f"{e} empty cell{'s' if e != 1 else ''}: not known, so nothing was written for "
+            f"{'them' if e != 1 else 'it'} (never 0)"
+        )
     n = len(result.changes)
     if not n:
         click.echo(f"{shown}: no figures changed")
