@@ -110,3 +110,23 @@ def test_local_target_from_rules_yaml_is_an_event(tmp_path: Path) -> None:
     local = evs["yearly-report-local-target@nescp.masa-docs"]
     assert local.decoded("DTSTART") == dt.date(2027, 9, 30)  # type: ignore[attr-defined]
     assert "Set in: rules.yaml:2:42" in str(local["DESCRIPTION"])  # type: ignore[index]
+
+
+def test_help_of_the_new_commands_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from masa_docs.cli import main\n"
+        "helps = [['--help'], ['data', 'import', '--help'], ['deadlines', '--help'], ['init', '--help']]\n"
+        "for args in helps:\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ['openpyxl', 'icalendar', 'docx', 'ruamel', 'pydantic']\n"
+        "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY="
