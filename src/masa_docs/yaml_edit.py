@@ -51,11 +51,16 @@ class RoundTripFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8")
+        self.bom = "\ufeff" if raw.startswith("\ufeff") else ""
+        raw = raw.removeprefix("\ufeff")
+        self.newline = "\r\n" if "\r\n" in raw else "\n"  # written back as the file had them
+        self.text = raw.replace("\r\n", "\n")
         self.exact = False
         first: tuple[YAML, Any] | None = None
         for layout in _LAYOUTS:
             y = _yaml(layout)
+            y.explicit_start = self.text.startswith("---")
             doc = y.load(self.text)
             if first is None:
                 first = (y, doc)
@@ -73,7 +78,7 @@ class RoundTripFile:
         return buf.getvalue()
 
     def dump(self) -> str:
-        return self._dump(self.yaml, self.doc)
+        return self.bom + self._dump(self.yaml, self.doc).replace("\n", self.newline)
 
 
 def new_map(like: Any, items: dict[str, Any]) -> CommentedMap:
