@@ -369,3 +369,18 @@ def test_a_wrapping_section_is_opened_up(tmp_path: Path) -> None:
     unplaced = (tmp_path / "new" / "from-word" / "unplaced.md").read_text()
     assert "# Part A: How we do things here\n\nThis part describes our arrangements.\n" in unplaced
     assert "# Part B: Appendices\n\n## Glossary\n\nLSP: lead safeguarding partner.\n" in unplaced
+
+
+def test_line_breaks_and_a_document_without_headings(tmp_path: Path) -> None:
+    d = docx.Document()
+    p = d.add_paragraph("First line")
+    p.add_run().add_break()
+    p.add_run("second line")
+    p.add_run().add_break()  # a break at the end leaves no stray backslash
+    d.add_paragraph("1.5 million children live in England's poorest areas.")
+    d.save(str(tmp_path / "a.docx"))
+    result = init_from_docx(tmp_path / "a.docx", tmp_path / "new")
+    assert result.document.parts == []
+    unplaced = (tmp_path / "new" / "from-word" / "unplaced.md").read_text()
+    assert "First line\\\nsecond line\n\n1.5 million children" in unplaced
+    assert "<p>First line<br />\nsecond line</p>" in to_html("First line\\\nsecond line")

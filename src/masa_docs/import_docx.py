@@ -378,7 +378,7 @@ def _inline(p: Paragraph) -> str:
             core = f"**{core}**"
         out.append(lead + core + trail)
     text = "".join(out).replace("\t", " ")
-    text = "\\\n".join(line.strip() for line in text.split("\n"))
+    text = "\\\n".join(line.strip() for line in text.split("\n") if line.strip())  # line breaks
     return _escape_start(text.strip())
 
 
