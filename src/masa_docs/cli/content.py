@@ -72,17 +72,47 @@ def schema(name: str | None, out_dir: Path | None) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files in a folder that is not empty.")
+@click.option(
+    "--from",
+    "from_docx",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Start from the partnership's current arrangements in Word (.docx) instead of the example.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="With --from: the edited DIRECTORY/from-word/mapping.yaml saying which section each Word "
+    "heading goes to.",
+)
 @handle_errors
-def init(directory: Path, force: bool) -> None:
-    """Start a new partnership folder from the shipped example.
+def init(directory: Path, force: bool, from_docx: Path | None, mapping: Path | None) -> None:
+    """Start a new partnership folder from the shipped example, or from a Word document.
 
     Edit the copied files, then run 'masa-docs validate --content DIRECTORY'.
+
+    With --from FILE.docx, the document's sections become the narrative Markdown files, placed
+    by their headings; the placing is printed and written to from-word/mapping.yaml, and text
+    that could not be placed goes into from-word/unplaced.md. The YAML facts start empty:
+    'validate' lists what to fill in.
     """
+    if from_docx is not None:
+        _init_from_docx(directory, from_docx, mapping, force)
+        return
+    if mapping is not None:
+        raise click.UsageError("--mapping needs --from FILE.docx")
     from ..example import init_content
 
     files = init_content(directory, force=force)
     click.echo(f"Created {directory} with {len(files)} files from the example partnership.")
     click.echo(f"Next: edit them, then run: masa-docs validate --content {directory}")
+
+
+def _init_from_docx(directory: Path, source: Path, mapping: Path | None, force: bool) -> None:
+    from ..import_docx import init_from_docx, summary_lines
+
+    result = init_from_docx(source, directory, mapping=mapping, force=force)
+    for line, note in summary_lines(result, source, directory):
+        click.secho(line, fg="yellow" if note else None)
 
 
 @click.command("schedule")
