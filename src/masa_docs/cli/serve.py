@@ -12,7 +12,13 @@ from ._common import content_option, handle_errors
 
 @click.command()
 @content_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port (0: any free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port (0: any free one).",
+)
 @click.option(
     "--host",
     default="127.0.0.1",

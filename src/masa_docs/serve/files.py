@@ -75,7 +75,7 @@ def content_file(root: Path, rel: str) -> ContentFile:
     if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or rel != rel.strip():
         raise FileRefused(f"not a content file: {rel!r}")
     parts = rel.split("/")
-    if any(p in ("", ".", "..") or not _SAFE_NAME.match(p) and p != REPORTS_DIR for p in parts):
+    if any(p in ("", ".", "..") or (not _SAFE_NAME.match(p) and p != REPORTS_DIR) for p in parts):
         raise FileRefused(f"not a content file: {rel!r}")
     if not is_allowed_name(rel):
         raise FileRefused(f"not a content file: {rel!r}")
@@ -100,7 +100,10 @@ def editable_files(root: Path) -> list[ContentFile]:
     out: list[ContentFile] = []
     for name in TOPIC_FILES.values():
         if (root / name).is_file():
-            out.append(content_file(root, name))
+            try:
+                out.append(content_file(root, name))
+            except FileRefused:
+                continue
     reports = root / REPORTS_DIR
     if reports.is_dir() and not reports.is_symlink():
         for path in sorted(reports.iterdir()):

@@ -24,6 +24,7 @@ Content-Security-Policy allows scripts from this server only.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import json
@@ -106,9 +107,7 @@ class Handler(BaseHTTPRequestHandler):
         # Not cached: with HTTP/1.1 keep-alive one handler object serves many requests.
         return urlsplit(self.path)
 
-    def _send(
-        self, status: int, body: bytes, ctype: str, headers: Iterable[tuple[str, str]] = ()
-    ) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, headers: Iterable[tuple[str, str]] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -141,11 +140,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def server_page(self, template: str, **ctx: Any) -> str:
         ctx.setdefault("token", self.app.token)
-        return _env().get_template(template).render(
-            documents=PREVIEW_DOCUMENTS,
-            generation=self.app.preview.generation,
-            editor_link=editor_link,
-            **ctx,
+        return (
+            _env()
+            .get_template(template)
+            .render(
+                documents=PREVIEW_DOCUMENTS,
+                generation=self.app.preview.generation,
+                editor_link=editor_link,
+                **ctx,
+            )
         )
 
     # ---- request checks
@@ -233,9 +236,12 @@ class Handler(BaseHTTPRequestHandler):
     def _get(self, path: str, query: dict[str, list[str]]) -> None:
         app, preview = self.app, self.app.preview
         if path == "/":
-            self._html(200, self.server_page("index.html", title="Overview", preview=preview, files=app.files()))
+            self._html(
+                200, self.server_page("index.html", title="Overview", preview=preview, files=app.files())
+            )
         elif path.startswith("/preview/"):
-            self._preview(path[len("/preview/") :], (query.get("period") or [None])[0])
+            periods = query.get("period") or []
+            self._preview(path[len("/preview/") :], periods[0] if periods else None)
         elif path == "/check":
             from ..check import CONFIDENCE_WORDS, STATUS_WORDS, verdict
 
@@ -259,7 +265,12 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/state":
             self._json(
                 200,
-                {"generation": preview.generation, "valid": preview.valid, "problems": len(preview.problems), "hashes": preview.hashes},
+                {
+                    "generation": preview.generation,
+                    "valid": preview.valid,
+                    "problems": len(preview.problems),
+                    "hashes": preview.hashes,
+                },
             )
         elif path == "/favicon.ico":
             self._send(204, b"", "image/x-icon")
@@ -295,7 +306,10 @@ class Handler(BaseHTTPRequestHandler):
         bar = self.server_page("bar.html", preview=preview, doc=doc, title=names[doc], error=page.error)
         if page.html is None:
             self._html(
-                200, self.server_page("nopreview.html", title=names[doc], preview=preview, doc=doc, error=page.error)
+                200,
+                self.server_page(
+                    "nopreview.html", title=names[doc], preview=preview, doc=doc, error=page.error
+                ),
             )
             return
         self._html(200, inject(page.html, bar, self.app.preview.generation))
@@ -325,9 +339,9 @@ def inject(document: str, bar: str, generation: int) -> str:
     script = f'<script src="/static/live.js" data-generation="{generation}" data-mode="reload"></script>\n'
     document = document.replace("</head>", head + "</head>", 1)
     # After the page's own skip link, which stays the first thing to tab to.
-    match = re.search(r"<body[^>]*>\s*<a class=\"skip-link\"[^>]*>.*?</a>", document, flags=re.S) or re.search(
-        r"<body[^>]*>", document
-    )
+    match = re.search(
+        r"<body[^>]*>\s*<a class=\"skip-link\"[^>]*>.*?</a>", document, flags=re.S
+    ) or re.search(r"<body[^>]*>", document)
     if match is None:
         return bar + document + script
     at = match.end()
@@ -400,10 +414,8 @@ class LiveServer:
         from ..render.html import templates_dir
 
         paths = [self.app.root]
-        try:
+        with contextlib.suppress(MasaError):  # no templates folder: watch the content only
             paths.append(self.app.templates or templates_dir())
-        except MasaError:
-            pass
 
         def interesting(_change: Any, path: str) -> bool:
             name = Path(path).name

@@ -105,6 +105,9 @@ def _property(schema: Schema, key: str, root: Schema) -> Schema:
     props = obj.get("properties", {})
     if key in props:
         return dict(props[key])
+    for regex, sub in obj.get("patternProperties", {}).items():
+        if re.search(regex, key):
+            return dict(sub)
     extra = obj.get("additionalProperties")
     return dict(extra) if isinstance(extra, dict) else {}
 
@@ -173,7 +176,7 @@ def _styled(new: Any, old: Any) -> Any:
         return new
     if isinstance(old, FoldedScalarString) and "\n" not in new:
         folded = FoldedScalarString(new)
-        folded.fold_pos = _fold_positions(new)  # type: ignore[attr-defined]
+        folded.fold_pos = _fold_positions(new)
         return folded
     if isinstance(old, ScalarString):
         return type(old)(new)
@@ -278,9 +281,9 @@ def updated_text(text: str, data: Any, schema: Schema) -> str:
     """The file's text with ``data`` written in, changing only what differs."""
     dump = _best_dumper(text)
     node = _yaml(2, 4, 2).load(text)
-    if isinstance(node, CommentedMap) != isinstance(data, dict) or isinstance(node, CommentedSeq) != isinstance(
-        data, list
-    ):
+    if isinstance(node, CommentedMap) != isinstance(data, dict) or isinstance(
+        node, CommentedSeq
+    ) != isinstance(data, list):
         raise EditError("the data sent does not have the shape of the file")
     node = merge(node, data, schema, schema)
     return dump(node)

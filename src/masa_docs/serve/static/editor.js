@@ -73,10 +73,6 @@
     return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
   }
 
-  function pattern(path) {
-    return path.replace(/\[\d+\]/g, "[*]");
-  }
-
   function clone(value) {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
@@ -124,9 +120,23 @@
     return { ...first, description: s.description || first.description, title: s.title || first.title };
   }
 
+  // Reference patterns ("a[*].b", "x{*}[*].partner") as regular expressions over field paths.
+  function referenceKinds(path) {
+    if (!state.refRegexes) {
+      state.refRegexes = Object.entries(state.file.references || {}).map(([pat, kinds]) => {
+        const source = pat
+          .split(/(\[\*\]|\{\*\})/)
+          .map((part) => (part === "[*]" ? "\\[\\d+\\]" : part === "{*}" ? "\\.[^.[\\]]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+          .join("");
+        return [new RegExp(`^${source}$`), kinds];
+      });
+    }
+    const hit = state.refRegexes.find(([re]) => re.test(path));
+    return hit ? hit[1] : null;
+  }
+
   function kindOf(schema, path) {
-    const refs = state.file.references || {};
-    if (refs[pattern(path)]) return "reference";
+    if (referenceKinds(path)) return "reference";
     const alts = branches(schema);
     const types = new Set(alts.map((a) => a.type));
     if (alts.some((a) => "x-money" in a)) return "money";
@@ -257,7 +267,7 @@
         const alt = branches(schema).find((a) => a.enum);
         for (const v of alt.enum) options.push([String(v), humanize(String(v))]);
       } else {
-        for (const k of state.file.references[pattern(path)]) {
+        for (const k of referenceKinds(path)) {
           for (const c of state.file.choices[k] || []) options.push([c.id, c.label === c.id ? c.id : `${c.label} (${c.id})`]);
         }
       }
@@ -346,7 +356,7 @@
     const obj = objectSchema(schema);
     const fs = el("fieldset", { class: "group", id, "data-path": path, "data-field": path, tabindex: "-1" });
     if (labelText) fs.append(el("legend", {}, labelText, required ? null : el("span", { class: "field-optional" }, " (optional)")));
-    const help = helpFor(id, schema);
+    const help = path ? helpFor(id, schema) : null; // the file's own description says nothing new
     if (help) {
       fs.append(help);
       fs.setAttribute("aria-describedby", help.id);
@@ -372,8 +382,9 @@
     for (const [key, sub] of Object.entries(props)) {
       fs.append(field(sub, childPath(path, key), slot(here, key), humanize(key), req.has(key)));
     }
-    if (obj.additionalProperties && typeof obj.additionalProperties === "object" && Object.keys(props).length === 0) {
-      fs.append(...dictEntries(obj.additionalProperties, path, s));
+    const valueSchema = obj.patternProperties ? Object.values(obj.patternProperties)[0] : obj.additionalProperties;
+    if (valueSchema && typeof valueSchema === "object" && Object.keys(props).length === 0) {
+      fs.append(...dictEntries(valueSchema, path, s));
     } else {
       for (const key of Object.keys(value)) {
         if (!(key in props)) {
@@ -416,7 +427,7 @@
     const id = fieldId(path);
     const fs = el("fieldset", { class: "group list", id, "data-path": path, "data-field": path, tabindex: "-1" });
     if (labelText) fs.append(el("legend", {}, labelText, required ? null : el("span", { class: "field-optional" }, " (optional)")));
-    const help = helpFor(id, schema);
+    const help = path ? helpFor(id, schema) : null; // the file's own description says nothing new
     if (help) {
       fs.append(help);
       fs.setAttribute("aria-describedby", help.id);

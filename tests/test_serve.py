@@ -1,0 +1,453 @@
+"""masa-docs serve without a browser: which files it opens, round-trip saves, validation, the
+HTTP checks (token, Origin, Host) and the reference table.
+
+The browser tests (Playwright in Debian's Chromium) are in test_serve_browser.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import http.client
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_content
+from masa_docs.cli import main
+from masa_docs.errors import ContentError
+from masa_docs.load import load_content, read_yaml
+from masa_docs.schema import topic_schema
+from masa_docs.serve import EditorApp, LiveServer
+from masa_docs.serve.files import FileRefused, content_file, editable_files
+from masa_docs.serve.refs import REFERENCES, SOURCES, choices
+from masa_docs.serve.server import inject
+from masa_docs.serve.yamledit import scalar_kind, updated_text
+
+
+def form_data(path: Path) -> Any:
+    """The data the editor's form starts from (as /api/file sends it)."""
+    from masa_docs.serve.app import _json_ready
+
+    got = read_yaml(path, path.name, (), [])
+    assert got is not None
+    return _json_ready(got[0])
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+# ---------------------------------------------------------------------- which files
+
+
+@pytest.mark.parametrize("rel", ["partners.yaml", "reports/2025-26.yaml", "governance.md", "introduction.md"])
+def test_content_files_are_reachable(example_root: Path, rel: str) -> None:
+    cf = content_file(example_root, rel)
+    assert cf.path == (example_root / rel).resolve()
+    assert cf.exists
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "../pyproject.toml",
+        "/etc/passwd",
+        "reports/../partners.yaml",
+        "reports/../../pyproject.toml",
+        "./partners.yaml",
+        "partners.yaml/",
+        "notes.yaml",
+        "rules.yaml",  # the compliance check's local rules are not a form
+        "reports/2025.yaml",
+        "reports/sub/2025-26.yaml",
+        "Partners.yaml",
+        "partners.yaml\0",
+        "..\\partners.yaml",
+        "",
+    ],
+)
+def test_other_paths_are_refused(example_root: Path, rel: str) -> None:
+    with pytest.raises(FileRefused):
+        content_file(example_root, rel)
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused(content_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: x\n", encoding="utf-8")
+    (content_copy / "partners.yaml").unlink()
+    (content_copy / "partners.yaml").symlink_to(secret)
+    with pytest.raises(FileRefused, match="symbolic link"):
+        content_file(content_copy, "partners.yaml")
+    assert "partners.yaml" not in [f.rel for f in editable_files(content_copy)]
+
+
+def test_a_symlinked_reports_folder_is_refused(content_copy: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (content_copy / "reports").rename(elsewhere)
+    (content_copy / "reports").symlink_to(elsewhere)
+    with pytest.raises(FileRefused):
+        content_file(content_copy, "reports/2025-26.yaml")
+
+
+def test_the_editor_lists_every_content_file(example_root: Path) -> None:
+    rels = [f.rel for f in editable_files(example_root)]
+    assert "partners.yaml" in rels and "reports/2024-25.yaml" in rels and "voice.md" in rels
+    assert all((example_root / rel).is_file() for rel in rels)
+
+
+# ---------------------------------------------------------------------- round trip
+
+
+def test_saving_unchanged_data_gives_back_every_example_file_byte_for_byte(example_root: Path) -> None:
+    for cf in editable_files(example_root):
+        if cf.kind != "yaml":
+            continue
+        text = cf.path.read_text(encoding="utf-8")
+        assert updated_text(text, form_data(cf.path), topic_schema(cf.schema or "")) == text, cf.rel
+
+
+def test_a_changed_value_changes_one_line_and_keeps_the_comments(example_root: Path) -> None:
+    path = example_root / "partners.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    data[1]["dsp"]["name"] = "Jordan Ellis"
+    data[0]["delegations"][1]["review_by"] = "2026-09-30"
+    out = updated_text(text, data, topic_schema("partners"))
+    assert changed_lines(text, out) == [
+        "-      review_by: 2026-06-30",
+        "+      review_by: 2026-09-30",
+        "-    name: " + form_data(path)[1]["dsp"]["name"],
+        "+    name: Jordan Ellis",
+    ]
+    assert out.startswith("# The four statutory safeguarding partners")
+
+
+def test_an_added_list_item_is_written_in_the_files_style(example_root: Path) -> None:
+    path = example_root / "partners.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    data[0]["delegations"][1]["scope"].append("Chair the education safeguarding group")
+    out = updated_text(text, data, topic_schema("partners"))
+    assert changed_lines(text, out) == ["+        - Chair the education safeguarding group"]
+
+
+def test_money_stays_exact_and_a_bad_amount_stays_text(example_root: Path) -> None:
+    path = example_root / "funding.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    before = data["years"][0]["contributions"][0]["amount"]
+    data["years"][0]["contributions"][0]["amount"] = "171600.50"
+    data["years"][0]["contributions"][1]["amount"] = "12,5"
+    out = updated_text(text, data, topic_schema("funding"))
+    assert changed_lines(text, out) == [
+        f"-        amount: {before}",
+        "+        amount: 171600.50",
+        "-        amount: " + form_data(path)["years"][0]["contributions"][1]["amount"],
+        "+        amount: 12,5",
+    ]
+
+
+def test_markdown_and_money_are_marked_in_the_schema() -> None:
+    schema = topic_schema("funding")
+    contribution = schema["$defs"]["Contribution"]["properties"]
+    assert scalar_kind(contribution["amount"], schema) == "money"
+    assert scalar_kind(schema["properties"]["payment_terms"], schema) == "markdown"
+    assert scalar_kind(schema["$defs"]["FundingYear"]["properties"]["start"], schema) == "date"
+
+
+# ---------------------------------------------------------------------- validate and save
+
+
+def test_validation_gives_the_messages_of_validate(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    data = form_data(content_copy / "partners.yaml")
+    data[0]["delegations"][0]["decided_on"] = "2023-02-30"
+    problems = app.validate("partners.yaml", {"data": data})
+    # The same edit made by hand, checked by load_content (what 'masa-docs validate' runs).
+    (content_copy / "partners.yaml").write_text(
+        updated_text(
+            (content_copy / "partners.yaml").read_text(encoding="utf-8"), data, topic_schema("partners")
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    assert [p.diagnostic for p in problems] == info.value.diagnostics
+    assert [p.rel for p in problems] == ["partners.yaml"]
+    assert problems[0].diagnostic.field_path == "[0].delegations[0].decided_on"
+    assert problems[0].diagnostic.hint == "write dates as YYYY-MM-DD, e.g. 2025-04-01"
+
+
+def test_an_invalid_form_is_never_written(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    path = content_copy / "partners.yaml"
+    before = path.read_bytes()
+    opened = app.file_payload("partners.yaml")
+    data = opened["data"]
+    data[0]["delegations"][0]["decided_on"] = "2023-02-30"
+    result = app.save("partners.yaml", {"data": data, "hash": opened["hash"]})
+    assert result.status == 422
+    assert "Nothing was written" in result.body["message"]
+    assert path.read_bytes() == before
+
+
+def test_a_file_changed_on_disk_is_a_conflict(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    path = content_copy / "partners.yaml"
+    opened = app.file_payload("partners.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("Andrew Whitcombe", "Andrea Whitcombe"), "utf-8")
+    changed = path.read_bytes()
+    data = opened["data"]
+    data[1]["name"] = "Eastvale District Council"
+    result = app.save("partners.yaml", {"data": data, "hash": opened["hash"]})
+    assert result.status == 409 and result.body["conflict"]
+    assert path.read_bytes() == changed
+    # Asked, the user may keep their version: values from the form, comments from the disk.
+    forced = app.save("partners.yaml", {"data": data, "hash": opened["hash"], "force": True})
+    assert forced.status == 200 and forced.body["saved"]
+    text = path.read_text(encoding="utf-8")
+    assert "name: Eastvale District Council" in text and "Andrew Whitcombe" in text
+
+
+def test_saving_updates_the_preview(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    app.preview.rebuild()
+    assert "Priya Lakhani" in (app.preview.page("arrangements").html or "")
+    generation = app.preview.generation
+    opened = app.file_payload("partners.yaml")
+    data = opened["data"]
+    data[0]["dsp"]["name"] = "Samira Haddad"
+    data[0]["delegations"][1]["delegate"] = "Samira Haddad"  # the current delegation names the DSP
+    result = app.save("partners.yaml", {"data": data, "hash": opened["hash"]})
+    assert result.status == 200, result.body
+    assert app.preview.generation > generation
+    assert "Samira Haddad" in (app.preview.page("arrangements").html or "")
+
+
+def test_the_last_good_preview_stays_while_the_content_is_invalid(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    app.preview.rebuild()
+    good = app.preview.page("threshold").html
+    path = content_copy / "partners.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: police", "kind: polce"), "utf-8")
+    app.preview.rebuild()
+    assert not app.preview.valid
+    assert app.preview.page("threshold").html == good
+    [problem] = app.preview.problems
+    assert problem.rel == "partners.yaml" and problem.diagnostic.field_path.endswith(".kind")
+    assert app.preview.check() is None
+
+
+def test_narrative_is_saved_as_text(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    opened = app.file_payload("voice.md")
+    result = app.save(
+        "voice.md", {"text": opened["text"] + "\nOne more paragraph.\n", "hash": opened["hash"]}
+    )
+    assert result.status == 200 and result.body["saved"]
+    assert (content_copy / "voice.md").read_text(encoding="utf-8").endswith("One more paragraph.\n")
+
+
+# ---------------------------------------------------------------------- references
+
+
+def _schema_has(schema: dict[str, Any], pattern: str) -> bool:
+    """Does the field path pattern (``a[*].b{*}``) lead to a property of the schema?"""
+    import re
+
+    from masa_docs.serve.yamledit import branches
+
+    nodes = [schema]
+    for token in re.findall(r"\[\*\]|\{\*\}|[^.[\]{}]+", pattern):
+        nxt = []
+        for node in nodes:
+            for alt in branches(node, schema):
+                if token == "[*]" and alt.get("type") == "array":
+                    nxt.append(alt.get("items", {}))
+                elif token == "{*}":
+                    nxt.extend(alt.get("patternProperties", {}).values())
+                elif token in alt.get("properties", {}):
+                    nxt.append(alt["properties"][token])
+        if not nxt:
+            return False
+        nodes = nxt
+    return True
+
+
+@pytest.mark.parametrize("file", sorted(REFERENCES))
+def test_every_reference_names_a_field_of_the_schema(file: str) -> None:
+    schema = topic_schema(file.removesuffix(".yaml"))
+    for pattern, kinds in REFERENCES[file].items():
+        assert _schema_has(schema, pattern), f"{file}: {pattern}"
+        assert set(kinds) <= set(SOURCES)
+
+
+def test_reference_choices_come_from_the_content(example_root: Path) -> None:
+    got = choices(example_root, {"area", "partner"})
+    assert {c["id"] for c in got["area"]} == {"northmere", "eastvale"}
+    assert {"id": "northmere-council", "label": "Northmere Borough Council"} in got["partner"]
+
+
+# ---------------------------------------------------------------------- HTTP
+
+
+@pytest.fixture
+def server(content_copy: Path) -> Iterator[LiveServer]:
+    live = LiveServer(EditorApp(content_copy), port=0).start(watch=False)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def request(
+    server: LiveServer, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    data = json.dumps(body).encode() if body is not None else None
+    all_headers = {"Content-Type": "application/json"} if data is not None else {}
+    all_headers.update(headers or {})
+    try:
+        conn.request(method, path, body=data, headers=all_headers)
+        res = conn.getresponse()
+        return res.status, dict(res.getheaders()), res.read()
+    finally:
+        conn.close()
+
+
+def save_body(server: LiveServer, name: str) -> dict[str, Any]:
+    opened = server.app.file_payload("partners.yaml")
+    opened["data"][0]["name"] = name
+    return {"path": "partners.yaml", "data": opened["data"], "hash": opened["hash"]}
+
+
+def test_a_save_without_the_token_is_refused(server: LiveServer) -> None:
+    path = server.app.root / "partners.yaml"
+    before = path.read_bytes()
+    body = save_body(server, "Northmere Council")
+    status, _, answer = request(server, "POST", "/api/save", body)
+    assert status == 403 and b"token" in answer
+    status, _, _ = request(server, "POST", "/api/save", body, {"X-CSRF-Token": "wrong"})
+    assert status == 403
+    assert path.read_bytes() == before
+    status, _, answer = request(server, "POST", "/api/save", body, {"X-CSRF-Token": server.app.token})
+    assert status == 200, answer
+    assert "name: Northmere Council\n" in path.read_text(encoding="utf-8")
+
+
+def test_other_origins_and_hosts_are_refused(server: LiveServer) -> None:
+    path = server.app.root / "partners.yaml"
+    before = path.read_bytes()
+    token = {"X-CSRF-Token": server.app.token}
+    body = save_body(server, "Evil Council")
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Host": f"evil.example:{server.port}"},
+    ):
+        status, _, _ = request(server, "POST", "/api/save", body, {**token, **headers})
+        assert status == 403, headers
+    assert path.read_bytes() == before
+    # A page fetched under a foreign Host name (DNS rebinding) does not carry the token.
+    status, _, page = request(server, "GET", "/", headers={"Host": f"evil.example:{server.port}"})
+    assert status == 403 and server.app.token.encode() not in page
+
+
+def test_only_json_is_accepted(server: LiveServer) -> None:
+    status, _, _ = request(
+        server,
+        "POST",
+        "/api/save",
+        None,
+        {"X-CSRF-Token": server.app.token, "Content-Type": "text/plain", "Content-Length": "0"},
+    )
+    assert status == 415
+
+
+def test_pages_have_a_strict_content_security_policy(server: LiveServer) -> None:
+    for path in ("/", "/edit/partners.yaml", "/preview/threshold", "/check"):
+        status, headers, page = request(server, "GET", path)
+        assert status == 200, path
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert b"<script>" not in page  # scripts come from /static only
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/edit/../pyproject.toml",
+        "/edit/%2e%2e/pyproject.toml",
+        "/api/file?path=..%2Fpyproject.toml",
+        "/api/file?path=%2Fetc%2Fpasswd",
+        "/static/../app.py",
+        "/static/editor.py",
+        "/preview/agreement",
+    ],
+)
+def test_nothing_outside_is_served(server: LiveServer, path: str) -> None:
+    status, _, _ = request(server, "GET", path)
+    assert status == 404
+
+
+def test_the_preview_shows_the_problems_with_links_to_the_fields(server: LiveServer) -> None:
+    path = server.app.root / "partners.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: police", "kind: polce"), "utf-8")
+    server.app.preview.rebuild()
+    status, _, page = request(server, "GET", "/preview/arrangements")
+    text = page.decode()
+    assert status == 200
+    assert "1 problem in the content" in text
+    assert 'href="/edit/partners.yaml?field=%5B3%5D.kind"' in text
+    assert "Multi-agency safeguarding arrangements" in text  # the last good preview
+
+
+def test_the_serve_bar_follows_the_documents_skip_link() -> None:
+    page = (
+        '<html><head></head><body class="doc">\n<a class="skip-link" href="#main">Skip</a>\n'
+        "<main></main></body></html>"
+    )
+    out = inject(page, "<div>BAR</div>", 3)
+    assert out.index("Skip") < out.index("BAR") < out.index("<main>")
+    assert 'data-generation="3"' in out and "/static/serve.css" in out
+
+
+def test_serve_is_a_command() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--no-open" in result.output and "--host" in result.output
+
+
+def test_serve_refuses_a_missing_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--content", str(tmp_path / "nope"), "--no-open"])
+    assert result.exit_code == 2
+    assert "content folder not found" in result.output
+
+
+def test_the_watcher_reloads_the_preview_when_a_file_changes(tmp_path: Path) -> None:
+    import time
+
+    root = copy_content(tmp_path / "content")
+    live = LiveServer(EditorApp(root), port=0).start()
+    try:
+        generation = live.app.preview.generation
+        time.sleep(0.5)  # let the watcher start
+        voice = root / "voice.md"
+        voice.write_text(voice.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while live.app.preview.generation == generation and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert live.app.preview.generation > generation
+    finally:
+        live.stop()
+    assert os.path.exists(root / "voice.md")
