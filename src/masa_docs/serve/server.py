@@ -89,6 +89,7 @@ class _Server(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: _Server
+    _client_close = False
     server_version = f"masa-docs/{__version__}"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -119,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         for name, value in headers:
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -179,8 +182,10 @@ class Handler(BaseHTTPRequestHandler):
         if length > MAX_BODY:
             self._error(413, "request too large")
             return None
+        raw = self.rfile.read(length)
+        self.close_connection = self._client_close  # the body is read: the connection may go on
         try:
-            data = json.loads(self.rfile.read(length), parse_float=Decimal)
+            data = json.loads(raw, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
             self._error(400, "the body is not JSON")
             return None
@@ -207,6 +212,10 @@ class Handler(BaseHTTPRequestHandler):
             self._error(500, exc.message)
 
     def do_POST(self) -> None:
+        # Until the body is read, an answer must end the connection: the unread body would
+        # otherwise be taken for the next request on a kept-alive connection.
+        self._client_close = self.close_connection
+        self.close_connection = True
         reason = self._refused()
         if reason:
             self._error(403, reason)
@@ -303,7 +312,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         preview = self.app.preview
         page = preview.page(doc, period)
-        bar = self.server_page("bar.html", preview=preview, doc=doc, title=names[doc], error=page.error)
+        bar = self.server_page(
+            "bar.html", preview=preview, doc=doc, title=names[doc], error=page.error, in_bar=True
+        )
         if page.html is None:
             self._html(
                 200,

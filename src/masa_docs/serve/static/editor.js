@@ -309,7 +309,7 @@
     let previewBox = null;
     if (kind === "markdown") {
       previewBox = el("div", { class: "md-preview", id: `${id}-preview` });
-      wrapper.append(el("div", { class: "md-preview-box", role: "region", "aria-label": `Preview of ${labelText}` }, el("p", { class: "md-preview-title", "aria-hidden": "true" }, "Preview"), previewBox));
+      wrapper.append(el("div", { class: "md-preview-box" }, el("p", { class: "md-preview-title" }, `Preview of ${labelText.toLowerCase()}, as in the documents`), previewBox));
       markdownPreview(control.value, previewBox);
     }
     return wrapper;
@@ -459,7 +459,7 @@
         const again = fresh.querySelector(`[data-action="${delta < 0 ? "up" : "down"}"][data-index="${j}"]`) || fresh.querySelector(`[data-index="${j}"]`);
         if (again) again.focus();
       };
-      const what = name || `${noun} ${i + 1}`;
+      const what = isObject ? itemLabel : `${singularLabel(labelText || noun)} ${i + 1}`;
       const tools = el("div", { class: "item-tools" },
         el("button", { type: "button", class: "button-small", "data-action": "up", "data-index": i, disabled: i === 0, onclick: () => move(-1) }, "Move up", el("span", { class: "visually-hidden" }, `: ${what}`)),
         el("button", { type: "button", class: "button-small", "data-action": "down", "data-index": i, disabled: i === list().length - 1, onclick: () => move(1) }, "Move down", el("span", { class: "visually-hidden" }, `: ${what}`)),
@@ -676,7 +676,7 @@
         el("div", { class: "field" }, el("label", { for: id, class: "field-label" }, isMd ? "Text" : "The file as text"), el("p", { id: "raw-help", class: "field-help" }, help), area),
       );
       if (isMd) {
-        form.append(el("div", { class: "md-preview-box", role: "region", "aria-label": "Preview" }, el("p", { class: "md-preview-title", "aria-hidden": "true" }, "Preview"), previewBox));
+        form.append(el("div", { class: "md-preview-box" }, el("p", { class: "md-preview-title" }, "Preview, as in the documents"), previewBox));
         markdownPreview(area.value, previewBox);
       }
       return;
