@@ -451,3 +451,28 @@ def test_the_watcher_reloads_the_preview_when_a_file_changes(tmp_path: Path) -> 
     finally:
         live.stop()
     assert os.path.exists(root / "voice.md")
+
+
+def test_the_preview_follows_a_template_change(tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    from masa_docs.render.html import templates_dir
+
+    root = copy_content(tmp_path / "content")
+    templates = tmp_path / "templates"
+    shutil.copytree(templates_dir(), templates)
+    live = LiveServer(EditorApp(root, templates=templates), port=0).start()
+    try:
+        assert "Edited in the template" not in (live.app.preview.page("threshold").html or "")
+        generation = live.app.preview.generation
+        time.sleep(0.5)  # let the watcher start
+        page = templates / "threshold.html"
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("{% block sections %}", "{% block sections %}<p>Edited in the template</p>", 1))
+        deadline = time.monotonic() + 15
+        while live.app.preview.generation == generation and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "Edited in the template" in (live.app.preview.page("threshold").html or "")
+    finally:
+        live.stop()

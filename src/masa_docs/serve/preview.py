@@ -90,7 +90,8 @@ class Preview:
             if self.loaded is None:
                 return RenderedPage(None, "The content has never been valid since the server started.")
             try:
-                result = RenderedPage(render_document(self.loaded, RenderRequest(doc, "html", period)).html)
+                request = RenderRequest(doc, "html", period)
+                result = RenderedPage(render_document(self.loaded, request, templates=self.templates).html)
             except MasaError as exc:
                 result = RenderedPage(None, exc.message + (f" ({exc.hint})" if exc.hint else ""))
             except Exception as exc:  # a template error: show it, keep serving
