@@ -469,10 +469,20 @@ def test_the_preview_follows_a_template_change(tmp_path: Path) -> None:
         time.sleep(0.5)  # let the watcher start
         page = templates / "threshold.html"
         text = page.read_text(encoding="utf-8")
-        page.write_text(text.replace("{% block sections %}", "{% block sections %}<p>Edited in the template</p>", 1))
+        marked = "{% block sections %}<p>Edited in the template</p>"
+        page.write_text(text.replace("{% block sections %}", marked, 1), encoding="utf-8")
         deadline = time.monotonic() + 15
         while live.app.preview.generation == generation and time.monotonic() < deadline:
             time.sleep(0.1)
         assert "Edited in the template" in (live.app.preview.page("threshold").html or "")
     finally:
         live.stop()
+
+
+def test_earlier_yearly_reports_can_be_previewed(server: LiveServer) -> None:
+    status, _, page = request(server, "GET", "/preview/yearly-report?period=2024-25")
+    assert status == 200 and b"Reporting year 2024-25" in page
+    status, _, _ = request(server, "GET", "/preview/yearly-report?period=1999-00")
+    assert status == 404
+    status, _, index = request(server, "GET", "/")
+    assert b'href="/preview/yearly-report?period=2024-25"' in index

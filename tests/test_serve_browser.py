@@ -124,7 +124,7 @@ def test_an_added_list_item_is_saved_and_the_yaml_keeps_its_comments(page: Page,
     assert comments, "the example has comments to keep"
     open_editor(page, "partners.yaml")
     scope = field(page, "[0].delegations[1].scope")
-    scope.get_by_role("button", name="Add a scope").click()
+    scope.get_by_role("button", name="Add to scope").click()
     new_item = field(page, "[0].delegations[1].scope[4]")
     expect(new_item).to_be_focused()
     new_item.fill("Chair the education safeguarding group")
@@ -220,7 +220,7 @@ def test_a_user_changes_a_partners_dsp_and_sees_the_arrangements_update(
         "limits": "May not commit council money beyond the agreed contribution.",
     }.items():
         field(page, f"{new}.{key}").fill(value)
-    field(page, f"{new}.scope").get_by_role("button", name="Add a scope").click()
+    field(page, f"{new}.scope").get_by_role("button", name="Add to scope").click()
     field(page, f"{new}.scope[0]").fill("Represent the council at the Safeguarding Partnership Executive")
     expect(page.locator("#problem-summary")).to_be_hidden()
     save(page)

@@ -61,6 +61,8 @@ class Preview:
         from ..render import html as html_renderer
 
         with self._lock:
+            # Hashes first: a file changed while loading then differs and is reloaded again.
+            hashes = {f.rel: file_hash(f.path) for f in editable_files(self.root)}
             try:
                 loaded = load_content(self.root)
             except ContentError as exc:
@@ -74,7 +76,7 @@ class Preview:
             # Templates may have changed too: forget the compiled ones and the stylesheet.
             html_renderer._environment.cache_clear()
             html_renderer._stylesheet.cache_clear()
-            self.hashes = {f.rel: file_hash(f.path) for f in editable_files(self.root)}
+            self.hashes = hashes
             self.generation += 1
             log.info("content reloaded (generation %d, %d problem(s))", self.generation, len(self.problems))
 

@@ -29,6 +29,7 @@ import html
 import ipaddress
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -311,6 +312,9 @@ class Handler(BaseHTTPRequestHandler):
             self._error(404, "not found")
             return
         preview = self.app.preview
+        if period is not None and (preview.loaded is None or period not in preview.loaded.content.reports):
+            self._error(404, "no yearly report for that period")
+            return
         page = preview.page(doc, period)
         bar = self.server_page(
             "bar.html", preview=preview, doc=doc, title=names[doc], error=page.error, in_bar=True
@@ -432,13 +436,30 @@ class LiveServer:
             name = Path(path).name
             return not name.startswith(".") and not name.endswith(("~", ".tmp", ".swp"))
 
-        for _changes in watch(
+        for changes in watch(
             *paths, watch_filter=interesting, stop_event=self._stop, debounce=300, raise_interrupt=False
         ):
+            if self._already_seen({Path(path) for _change, path in changes}):
+                continue  # a save from the editor, already reloaded
             try:
                 self.app.preview.rebuild()
             except Exception:  # keep watching whatever happens
                 log.exception("reloading the content failed")
+
+    def _already_seen(self, changed: set[Path]) -> bool:
+        """True when every changed path is a content file whose bytes the preview has loaded."""
+        from .files import file_hash
+
+        root = Path(os.path.realpath(self.app.root))
+        known = self.app.preview.hashes
+        for path in changed:
+            try:
+                rel = Path(os.path.realpath(path)).relative_to(root).as_posix()
+            except ValueError:
+                return False  # a template
+            if rel not in known or known[rel] != file_hash(root / rel):
+                return False
+        return True
 
     def stop(self) -> None:
         self._stop.set()

@@ -179,6 +179,17 @@
     return items.title && items.type === "object" ? items.title.toLowerCase() : "item";
   }
 
+  function withArticle(word) {
+    return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+  }
+
+  function addLabel(noun, labelText) {
+    if (noun !== "item") return `Add ${withArticle(noun)}`;
+    if (!labelText) return "Add an item";
+    const one = singularLabel(labelText);
+    return one === labelText ? `Add to ${labelText.toLowerCase()}` : `Add ${withArticle(one.toLowerCase())}`;
+  }
+
   function singularLabel(text) {
     if (/ies$/.test(text)) return text.replace(/ies$/, "y");
     if (/[^s]s$/.test(text)) return text.slice(0, -1);
@@ -237,7 +248,9 @@
       date: "Format: YYYY-MM-DD, for example 2025-04-01.",
       money: "In pounds and pence, without the £ sign or commas, for example 125000.00.",
     };
-    const help = helpFor(id, schema, hints[kind]);
+    // The format of an id says nothing useful beside a list of names to choose from.
+    const generic = kind === "reference" && /^A short identifier/.test(describe(schema).description || "");
+    const help = generic ? null : helpFor(id, schema, hints[kind]);
     const describedBy = help ? help.id : null;
     const wrapper = el("div", { class: `field field-${kind}`, "data-field": path });
     const write = (raw) => {
@@ -493,7 +506,7 @@
           const first = fresh.querySelector(`#${CSS.escape(fieldId(childPath(path, n)))}, [data-field="${childPath(path, n)}"] input, [data-field="${childPath(path, n)}"] textarea, [data-field="${childPath(path, n)}"] select`);
           if (first) first.focus();
         },
-      }, `Add ${noun === "item" ? (labelText ? "a " + singularLabel(labelText).toLowerCase() : "an item") : "a " + noun}`),
+      }, addLabel(noun, labelText)),
     );
     return fs;
   }
@@ -552,12 +565,13 @@
         const target = findTarget(p.field || "");
         const errId = `err-${n}`;
         const text = `${p.field ? p.field + ": " : ""}${p.message}${p.hint ? " — " + p.hint : ""}`;
-        const li = el("li", {}, el("span", { class: "serve-where" }, `${p.location}`), " ");
+        const where = p.line ? `${p.rel}:${p.line}:${p.column || 1}` : p.rel;
+        const li = el("li", {}, el("span", { class: "serve-where" }, where), " ");
         if (target) {
           const control = target.matches("input, select, textarea, fieldset") ? target : target.querySelector("input, select, textarea");
           const anchor = control && control.id ? control.id : target.id;
           li.append(el("a", { href: `#${anchor}`, onclick: (ev) => { ev.preventDefault(); (control || target).focus(); } }, text));
-          const msg = el("p", { class: "field-error", id: errId }, el("span", { class: "visually-hidden" }, "Error: "), p.message, p.hint ? el("span", { class: "field-error-hint" }, ` ${p.hint}`) : null);
+          const msg = el("p", { class: "field-error", id: errId }, el("span", { class: "visually-hidden" }, "Error: "), p.message, p.hint ? el("span", { class: "field-error-hint" }, `Hint: ${p.hint}`) : null);
           if (control && control.tagName === "FIELDSET") {
             const legend = control.querySelector("legend");
             if (legend) legend.after(msg);
