@@ -25,6 +25,16 @@ pytestmark = pytest.mark.client
 WAIT_MS = 20_000
 
 
+@pytest.fixture(autouse=True, scope="module")
+def patient_expect() -> Iterator[None]:
+    """Saving validates the whole folder and reloads the preview: seconds on a busy machine."""
+    expect.set_options(timeout=WAIT_MS)
+    try:
+        yield
+    finally:
+        expect.set_options(timeout=5_000)  # Playwright's default
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = find_chromium()

@@ -87,6 +87,14 @@ class _Server(ThreadingHTTPServer):
     app: EditorApp
     allowed_hosts: frozenset[str] | None  # None: any Host header (listening beyond loopback)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a tab closed while it was answered
+            log.debug("connection from %s ended early", client_address)
+            return
+        super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: _Server
