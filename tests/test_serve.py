@@ -486,3 +486,25 @@ def test_earlier_yearly_reports_can_be_previewed(server: LiveServer) -> None:
     assert status == 404
     status, _, index = request(server, "GET", "/")
     assert b'href="/preview/yearly-report?period=2024-25"' in index
+
+
+def test_narrative_previews_use_the_documents_safe_markdown(server: LiveServer) -> None:
+    text = "# Title\n\n<script>alert(1)</script> [click](javascript:alert(1)) [ok](https://example.org)"
+    status, _, answer = request(
+        server, "POST", "/api/markdown", {"text": text}, {"X-CSRF-Token": server.app.token}
+    )
+    assert status == 200
+    html = json.loads(answer)["html"]
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "javascript:" not in html.replace("[click](javascript:alert(1))", "")
+    assert 'href="https://example.org"' in html
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.4", False)],
+)
+def test_only_the_loopback_interface_counts_as_local(host: str, loopback: bool) -> None:
+    from masa_docs.serve.server import is_loopback
+
+    assert is_loopback(host) is loopback

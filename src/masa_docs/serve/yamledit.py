@@ -47,17 +47,18 @@ def resolve(schema: Schema, root: Schema) -> Schema:
 
 
 def branches(schema: Schema, root: Schema) -> list[Schema]:
-    """The non-null alternatives of a schema (itself when it has no ``anyOf``)."""
+    """The non-null alternatives of a schema (itself when it has no ``anyOf`` or ``oneOf``)."""
     schema = resolve(schema, root)
-    if "anyOf" not in schema:
+    key = "anyOf" if "anyOf" in schema else "oneOf" if "oneOf" in schema else None
+    if key is None:
         return [schema]
     out: list[Schema] = []
-    for alt in schema["anyOf"]:
+    for alt in schema[key]:
         alt = resolve(alt, root)
         if alt.get("type") == "null":
             continue
-        merged = {**{k: v for k, v in schema.items() if k not in ("anyOf", "default")}, **alt}
-        out.extend(branches(merged, root) if "anyOf" in alt else [merged])
+        merged = {**{k: v for k, v in schema.items() if k not in (key, "default")}, **alt}
+        out.extend(branches(merged, root) if "anyOf" in alt or "oneOf" in alt else [merged])
     return out
 
 

@@ -90,26 +90,32 @@
     return s;
   }
 
+  function alternatives(s) {
+    return s.anyOf || s.oneOf || null;
+  }
+
   function branches(schema) {
     const s = resolve(schema);
-    if (!s.anyOf) return [s];
+    const alts = alternatives(s);
+    if (!alts) return [s];
     const outer = { ...s };
     delete outer.anyOf;
+    delete outer.oneOf;
     delete outer.default;
     const out = [];
-    for (const alt0 of s.anyOf) {
+    for (const alt0 of alts) {
       const alt = resolve(alt0);
       if (alt.type === "null") continue;
       const merged = { ...alt, ...outer };
-      if (alt.anyOf) out.push(...branches(merged));
+      if (alternatives(alt)) out.push(...branches(merged));
       else out.push(merged);
     }
     return out;
   }
 
   function nullable(schema) {
-    const s = resolve(schema);
-    return Boolean(s.anyOf && s.anyOf.some((a) => resolve(a).type === "null"));
+    const alts = alternatives(resolve(schema));
+    return Boolean(alts && alts.some((a) => resolve(a).type === "null"));
   }
 
   function describe(schema) {
@@ -556,6 +562,7 @@
       return;
     }
     summary.hidden = false;
+    summary.classList.toggle("has-errors", errors > 0);
     const heading = el("h2", { id: "problem-summary-title", tabindex: "-1" });
     summary.append(heading);
     if (mine.length) {
@@ -715,7 +722,9 @@
     state.original = clone(body.data);
     state.dirty = false;
     root.replaceChildren(
-      el("p", { class: "field-help" }, "Fields are checked as you type, with the messages of masa-docs validate. Saving writes only the values you changed, and keeps the file's comments; a file with problems is not saved."),
+      el("p", { class: "field-help" }, body.kind === "markdown"
+        ? "The text is checked as you type, with the messages of masa-docs validate, and the preview shows it as the documents will."
+        : "Fields are checked as you type, with the messages of masa-docs validate. Saving writes only the values you changed, and keeps the file's comments; a file with problems is not saved."),
       el("div", { id: "conflict", class: "serve-conflict", role: "alertdialog", "aria-labelledby": "conflict-title", "aria-describedby": "conflict-message", hidden: true },
         el("h2", { id: "conflict-title", tabindex: "-1" }, "This file was changed on disk"),
         el("p", { id: "conflict-message" }),
