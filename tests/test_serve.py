@@ -10,6 +10,7 @@ import difflib
 import http.client
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -508,3 +509,52 @@ def test_only_the_loopback_interface_counts_as_local(host: str, loopback: bool) 
     from masa_docs.serve.server import is_loopback
 
     assert is_loopback(host) is loopback
+
+
+def test_a_file_that_is_not_yaml_is_offered_as_text(content_copy: Path) -> None:
+    app = EditorApp(content_copy)
+    path = content_copy / "scrutiny.yaml"
+    good = path.read_text(encoding="utf-8")
+    broken = good.replace("\n", "\n\t", 1)  # a tab where YAML wants spaces
+    path.write_text(broken, encoding="utf-8")
+    opened = app.file_payload("scrutiny.yaml")
+    assert opened["data"] is None and opened["text"] == broken
+    assert any("invalid YAML" in p["message"] for p in opened["problems"])
+    refused = app.save("scrutiny.yaml", {"text": broken + "\n", "hash": opened["hash"]})
+    assert refused.status == 422 and path.read_text(encoding="utf-8") == broken
+    fixed = app.save("scrutiny.yaml", {"text": good, "hash": opened["hash"]})
+    assert fixed.status == 200 and path.read_text(encoding="utf-8") == good
+
+
+def test_the_serve_command_starts_and_stops(content_copy: Path) -> None:
+    import select
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    command = [sys.executable, "-c", "from masa_docs.cli import main; main()", "serve"]
+    options = ["--content", str(content_copy), "--port", "0", "--no-open", "--host", "0.0.0.0"]
+    proc = subprocess.Popen(
+        [*command, *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)  # bounded: the server prints its URL
+        assert ready, "masa-docs serve printed nothing in 60 s"
+        line = proc.stdout.readline()
+        match = re.search(r"at (http://\S+) ", line)
+        assert match, line
+        with urllib.request.urlopen(match.group(1), timeout=20) as res:
+            assert res.status == 200 and b"Edit the content" in res.read()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0
+        assert "warning: listening on 0.0.0.0" in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
