@@ -509,8 +509,11 @@
           const n = list().length - 1;
           const fresh = rerender(path, fs, schema, s, labelText, required);
           changed();
-          const first = fresh.querySelector(`#${CSS.escape(fieldId(childPath(path, n)))}, [data-field="${childPath(path, n)}"] input, [data-field="${childPath(path, n)}"] textarea, [data-field="${childPath(path, n)}"] select`);
+          // Focus the new item's first control (or the item itself when it has none yet).
+          const item = fresh.querySelector(`[data-field="${CSS.escape(childPath(path, n))}"]`);
+          const first = item && (item.matches("input, select, textarea") ? item : item.querySelector("input, select, textarea, button"));
           if (first) first.focus();
+          else if (item) item.focus();
         },
       }, addLabel(noun, labelText)),
     );
