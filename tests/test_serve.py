@@ -558,3 +558,43 @@ def test_the_serve_command_starts_and_stops(content_copy: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def test_a_moved_or_removed_list_item_takes_its_own_comment_along() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "chair": {"type": "string"}},
+                },
+            },
+            "areas": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    text = (
+        "groups:\n"
+        "  - id: executive  # meets monthly\n"
+        "    chair: Rachel Osei\n"
+        "  - id: education  # new in 2025\n"
+        "    chair: Sam Patel\n"
+        "areas:\n"
+        "  - northmere  # the larger area\n"
+        "  - eastvale\n"
+        "areas_flow: [a, b]\n"
+    )
+    data = {
+        "groups": [{"id": "education", "chair": "Sam Patel"}, {"id": "executive", "chair": "Rachel Osei"}],
+        "areas": ["eastvale", "northmere"],
+        "areas_flow": ["a", "b"],
+    }
+    out = updated_text(text, data, schema)
+    assert (
+        "  - id: education  # new in 2025\n    chair: Sam Patel\n  - id: executive  # meets monthly\n" in out
+    )
+    assert "  - eastvale\n  - northmere  # the larger area\n" in out
+    data["groups"] = data["groups"][1:]
+    out = updated_text(text, data, schema)
+    assert "new in 2025" not in out and "  - id: executive  # meets monthly\n" in out

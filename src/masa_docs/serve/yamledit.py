@@ -196,6 +196,71 @@ def _fold_positions(text: str) -> list[int]:
     return positions
 
 
+_IDENTITY_KEYS = ("id", "year", "period", "partner", "name", "title", "delegate", "line", "metric")
+
+
+def _identity(value: Any) -> Any:
+    """What names a list item: its id-like field, or a scalar's value (None: nothing)."""
+    if isinstance(value, dict):
+        for key in _IDENTITY_KEYS:
+            v = value.get(key)
+            if isinstance(v, str) and v:
+                return (key, v)
+        return None
+    return None if isinstance(value, list) else _plain(value)
+
+
+def _match_items(node: CommentedSeq, new: list[Any], schema: Schema, root: Schema) -> list[int | None]:
+    """For each new item, the index of the old item it continues (None: a new item).
+
+    Items are matched by identity (id, year, name... or a scalar's value) first, so a moved
+    or removed item takes its own comments along; the others continue the old items left
+    over, in order (an item whose id was edited stays where it was).
+    """
+    old_ids = [_identity(_plain_tree(item)) for item in node]
+    new_ids = [_identity(_plain_tree(convert(value, schema, root))) for value in new]
+    order: list[int | None] = [None] * len(new)
+    used: set[int] = set()
+    for i, ident in enumerate(new_ids):
+        if ident is None:
+            continue
+        j = next((j for j, old in enumerate(old_ids) if j not in used and old == ident), None)
+        if j is not None:
+            order[i] = j
+            used.add(j)
+    leftovers = iter([j for j in range(len(node)) if j not in used])
+    for i in range(len(new)):
+        if order[i] is None:
+            order[i] = next(leftovers, None)
+    return order
+
+
+def _plain_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_tree(v) for v in value]
+    return _plain(value)
+
+
+def _rebuilt(
+    node: CommentedSeq, new: list[Any], order: list[int | None], schema: Schema, root: Schema
+) -> CommentedSeq:
+    """The list in its new order, each kept item with its own node (and so its comments)."""
+    out = CommentedSeq()
+    item_comments = dict(node.ca.items)  # by old index
+    node.copy_attributes(out)  # flow or block style, the list's own comments
+    out.ca.items.clear()
+    for i, (value, j) in enumerate(zip(new, order, strict=True)):
+        if j is None:
+            out.append(convert(value, schema, root))
+            continue
+        out.append(merge(node[j], value, schema, root))
+        if j in item_comments:  # a comment on a scalar item
+            out.ca.items[i] = item_comments[j]
+    return out
+
+
 def merge(node: Any, new: Any, schema: Schema, root: Schema) -> Any:
     """``new`` written into the round-trip ``node``; returns the node to keep in the parent."""
     if isinstance(node, CommentedMap) and isinstance(new, dict):
@@ -210,6 +275,9 @@ def merge(node: Any, new: Any, schema: Schema, root: Schema) -> Any:
         return node
     if isinstance(node, CommentedSeq) and isinstance(new, list):
         items = _sub_items(schema, root)
+        order = _match_items(node, new, items, root)
+        if any(j is not None and j != i for i, j in enumerate(order)):
+            return _rebuilt(node, new, order, items, root)  # moved or removed items
         while len(node) > len(new):
             del node[len(node) - 1]
         for i, value in enumerate(new):
