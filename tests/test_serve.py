@@ -598,3 +598,12 @@ def test_a_moved_or_removed_list_item_takes_its_own_comment_along() -> None:
     data["groups"] = data["groups"][1:]
     out = updated_text(text, data, schema)
     assert "new in 2025" not in out and "  - id: executive  # meets monthly\n" in out
+
+
+def test_a_file_that_is_not_utf8_is_not_opened(server: LiveServer) -> None:
+    path = server.app.root / "voice.md"
+    path.write_bytes(b"# Voice\n\nCaf\xe9\n")
+    status, _, answer = request(server, "GET", "/api/file?path=voice.md")
+    assert status == 422
+    assert "not UTF-8 text (line 3)" in json.loads(answer)["error"]
+    assert path.read_bytes() == b"# Voice\n\nCaf\xe9\n"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import MasaError
 from ..load import read_yaml
 from ..schema import topic_schema
 from .files import ContentFile, FileRefused, atomic_write, content_file, editable_files
@@ -51,6 +52,17 @@ def _json_ready(value: Any) -> Any:
     return str(value)
 
 
+def _utf8(cf: ContentFile, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MasaError(
+            f"{cf.rel} is not UTF-8 text (line {line}), so the form cannot open it",
+            "open it in a text editor and save it as UTF-8",
+        ) from None
+
+
 @dataclass
 class EditorApp:
     root: Path
@@ -81,7 +93,7 @@ class EditorApp:
         """Everything the form needs: schema, data, the file's hash, choices for references."""
         cf = self.file(rel)
         raw = cf.path.read_bytes()
-        text = raw.decode("utf-8", errors="replace")
+        text = _utf8(cf, raw)
         body: dict[str, Any] = {
             "path": cf.rel,
             "title": cf.title,
@@ -118,7 +130,7 @@ class EditorApp:
 
     def validate(self, rel: str, payload: dict[str, Any]) -> list[Located]:
         cf = self.file(rel)
-        text = cf.path.read_text(encoding="utf-8")
+        text = _utf8(cf, cf.path.read_bytes())
         return validate_candidate(self.root, cf.rel, self.candidate(cf, payload, text))
 
     def save(self, rel: str, payload: dict[str, Any]) -> SaveResult:
@@ -143,7 +155,7 @@ class EditorApp:
                         "(in another tab or another program).",
                     },
                 )
-            text = raw.decode("utf-8")
+            text = _utf8(cf, raw)
             new_text = self.candidate(cf, payload, text)
             problems = validate_candidate(self.root, cf.rel, new_text)
             own = [p for p in problems if p.rel == cf.rel and p.diagnostic.severity == "error"]

@@ -25,7 +25,6 @@ Content-Security-Policy allows scripts from this server only.
 from __future__ import annotations
 
 import contextlib
-import html
 import ipaddress
 import json
 import logging
@@ -34,6 +33,7 @@ import re
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -218,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
         except (NotFound, FileRefused):
             self._error(404, "not found")
         except MasaError as exc:
-            self._error(500, exc.message)
+            self._error(422, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     def do_POST(self) -> None:
         # Until the body is read, an answer must end the connection: the unread body would
@@ -242,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
         except EditError as exc:
             self._error(400, str(exc))
         except MasaError as exc:
-            self._error(500, exc.message)
+            self._error(422, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     def do_PUT(self) -> None:
         self._error(405, "method not allowed")
@@ -372,21 +372,16 @@ def inject(document: str, bar: str, generation: int) -> str:
     return document.replace("</body>", script + "</body>", 1)
 
 
-_ENV: Environment | None = None
-
-
+@cache
 def _env() -> Environment:
-    global _ENV
-    if _ENV is None:
-        folder = Path(str(resources.files("masa_docs.serve").joinpath("templates")))
-        _ENV = Environment(
-            loader=FileSystemLoader(folder),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        _ENV.filters["e_attr"] = html.escape
-    return _ENV
+    """The server's own page templates (package data), autoescaped."""
+    folder = Path(str(resources.files("masa_docs.serve").joinpath("templates")))
+    return Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 # ------------------------------------------------------------------ running

@@ -651,8 +651,8 @@
         showProblems(body.problems || []);
       } else if (status === 409) {
         showConflict(body.message);
-      } else if (status === 422) {
-        showProblems(body.problems || []);
+      } else if (status === 422 && body.problems) {
+        showProblems(body.problems);
         setStatus(body.message);
         const title = document.getElementById("problem-summary-title");
         if (title) title.focus();
