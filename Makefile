@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CONTENT ?= content
 OUT     ?= build
+PORT    ?= 8000
 
 # Debian packages the renderers and the tests need (installed when run as root on Debian).
 DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-writer-nogui chromium
 
-.PHONY: help setup publish test test-fast lint a11y bench snapshots clean system-deps
+.PHONY: help setup publish serve test test-fast lint a11y bench snapshots clean system-deps
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,6 +41,9 @@ setup: $(VENV)/.installed system-deps ## Create .venv and install everything
 
 publish: setup ## Build the documents of $(CONTENT)/ into $(OUT)/
 	$(BIN)/masa-docs publish --content $(CONTENT) --out $(OUT)
+
+serve: setup ## Preview and edit $(CONTENT)/ in the browser (http://127.0.0.1:$(PORT)/)
+	$(BIN)/masa-docs serve --content $(CONTENT) --port $(PORT)
 
 test: setup ## Run lint, type check and the whole test suite
 	$(BIN)/ruff check src tests

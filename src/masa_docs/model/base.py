@@ -26,11 +26,20 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1),
-    Field(description="Narrative text in Markdown (raw HTML is shown as text)."),
+    Field(
+        description="Narrative text in Markdown (raw HTML is shown as text).",
+        json_schema_extra={"contentMediaType": "text/markdown"},  # editors offer a Markdown control
+    ),
 ]
 Money = Annotated[
     Decimal,
-    Field(ge=0, max_digits=14, decimal_places=2, description="An amount in pounds, e.g. 125000.00"),
+    Field(
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="An amount in pounds, e.g. 125000.00",
+        json_schema_extra={"x-money": "GBP"},  # editors offer a money control
+    ),
 ]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
