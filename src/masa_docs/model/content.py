@@ -29,6 +29,7 @@ from .base import Markdown, PeriodName, Strict
 from .funding import Funding
 from .partners import Partner
 from .partnership import Area, Partnership
+from .plain_language import PlainLanguage
 from .report import YearlyReport
 from .schedule import schedule
 from .signatures import Signature, Signatures
@@ -56,8 +57,9 @@ TOPIC_FILES: dict[str, str] = {
     "information_sharing": "information-sharing.yaml",
     "agreement": "agreement.yaml",
     "signatures": "signatures.yaml",
+    "plain_language": "plain-language.yaml",
 }
-OPTIONAL_TOPICS = frozenset({"signatures"})
+OPTIONAL_TOPICS = frozenset({"signatures", "plain_language"})
 REPORTS_DIR = "reports"
 # Narrative Markdown files: the topic stems plus an introduction for the arrangements.
 NARRATIVE_NAMES: tuple[str, ...] = ("introduction", *(f[:-5] for f in TOPIC_FILES.values()))
@@ -82,6 +84,9 @@ class Content(Strict):
     information_sharing: InformationSharing
     agreement: Agreement
     signatures: Signatures = Signatures()
+    plain_language: PlainLanguage | None = Field(
+        default=None, description="Words for children and families (plain-language.yaml), optional."
+    )
     reports: dict[PeriodName, YearlyReport] = Field(default_factory=dict)
     narrative: dict[str, Markdown] = Field(
         default_factory=dict, description="Narrative Markdown per topic, from <topic>.md files."
@@ -494,6 +499,19 @@ def cross_check(c: Content) -> list[Problem]:
         for i, rid in enumerate(rep.reviews):
             add(_ref((*loc, "reviews", i), rid, reviews, "review"))
         add(_ref((*loc, "funding_year"), rep.funding_year, years, "funding year"))
+
+    # Plain-language words: each easy-read year is a report in the content.
+    if c.plain_language is not None:
+        for period in c.plain_language.yearly_reports:
+            if period not in c.reports:
+                out.append(
+                    Problem(
+                        ("plain_language", "yearly_reports", period),
+                        f"no report for period '{period}'",
+                        did_you_mean(period, c.reports) or f"add reports/{period}.yaml",
+                        key=True,
+                    )
+                )
 
     # Narrative files.
     for name in c.narrative:

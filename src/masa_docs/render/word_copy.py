@@ -822,7 +822,7 @@ def render_docx_output(loaded: LoadedContent, request: RenderRequest) -> Rendere
 
     rendered = render_document(loaded, request)
     charts: list[Chart] = []
-    if rendered.meta.spec.periodic:
+    if rendered.meta.spec.periodic and rendered.meta.spec.source is None:
         from .charts import report_charts
 
         charts = report_charts(loaded, rendered.meta.period)
