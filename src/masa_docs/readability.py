@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .errors import Diagnostic
+from .errors import Diagnostic, did_you_mean
 
 if TYPE_CHECKING:
     from .load import LoadedContent, SourceMap
@@ -76,8 +76,8 @@ def plain_texts(words: PlainLanguage) -> list[PlainText]:
     """Every text of plain-language.yaml that a reader sees, with its content path."""
     base: Loc = ("plain_language",)
     out = [PlainText((*base, "what_we_are"), words.what_we_are, BOTH)]
-    for i, h in enumerate(words.who_keeps_children_safe):
-        out.append(PlainText((*base, "who_keeps_children_safe", i, "does"), h.does, SUMMARY))
+    for i, helper in enumerate(words.who_keeps_children_safe):
+        out.append(PlainText((*base, "who_keeps_children_safe", i, "does"), helper.does, SUMMARY))
     out.append(PlainText((*base, "worried"), words.worried, SUMMARY))
     out.append(PlainText((*base, "emergency"), words.emergency, BOTH, markdown=False))
     for i, c in enumerate(words.get_help):
@@ -149,7 +149,7 @@ def images_without_alt(markdown: str) -> int:
 
 def sentences(plain: str) -> list[str]:
     """Sentences of a plain text: each line is a block; a block splits after . ! or ?"""
-    out = []
+    out: list[str] = []
     for block in plain.splitlines():
         out.extend(s.strip() for s in _SENTENCE_END.split(block) if s.strip())
     return out
@@ -309,7 +309,11 @@ def text_problems(words: PlainLanguage, text: PlainText) -> Iterator[tuple[str |
     """(sentence or None, message, hint) for each problem of one text."""
     plain = text.plain
     if text.markdown and images_without_alt(text.text):
-        yield None, "a picture has no alt text", "describe the picture in the [brackets]: ![what it shows](...)"
+        yield (
+            None,
+            "a picture has no alt text",
+            "describe the picture in the [brackets]: ![what it shows](...)",
+        )
     glossary = explained(words)
     for sentence in sentences(plain):
         n = _lexicon(sentence)
@@ -354,6 +358,19 @@ def plain_language_diagnostics(loaded: LoadedContent) -> list[Diagnostic]:
     if words is None:
         return []
     out = []
+    for period in words.yearly_reports:
+        if period not in loaded.content.reports:
+            loc: Loc = ("plain_language", "yearly_reports", period)
+            out.append(
+                loaded.source.diagnostic(
+                    loc,
+                    f"there is no yearly report for {period}, so its easy-read version is not made",
+                    hint=did_you_mean(period, loaded.content.reports) or f"add reports/{period}.yaml",
+                    key=True,
+                    severity="warning",
+                    code=CODE,
+                )
+            )
     for text in plain_texts(words):
         for sentence, message, hint in text_problems(words, text):
             out.append(_warn(loaded.source, text.loc, sentence, message, hint))

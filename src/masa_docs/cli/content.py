@@ -13,7 +13,9 @@ from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnost
 
 @click.command()
 @content_option
-@click.option("--strict", is_flag=True, help="Treat warnings (e.g. hard-to-read plain-language text) as errors.")
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings (e.g. hard-to-read plain-language text) as errors."
+)
 @handle_errors
 def validate(content_dir: Path, strict: bool) -> None:
     """Check that the content is complete and well-formed.
@@ -35,7 +37,9 @@ def validate(content_dir: Path, strict: bool) -> None:
     if warnings:
         print_diagnostics(warnings)
         n = len(warnings)
-        click.secho(f"{n} warning{'s' if n != 1 else ''} (use --strict to fail on them).", fg="yellow", err=True)
+        click.secho(
+            f"{n} warning{'s' if n != 1 else ''} (use --strict to fail on them).", fg="yellow", err=True
+        )
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
     click.echo(
         f" — {c.partnership.short_name}, {len(c.partnership.areas)} area(s), {len(c.partners)} partners, "

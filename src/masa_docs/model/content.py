@@ -500,19 +500,6 @@ def cross_check(c: Content) -> list[Problem]:
             add(_ref((*loc, "reviews", i), rid, reviews, "review"))
         add(_ref((*loc, "funding_year"), rep.funding_year, years, "funding year"))
 
-    # Plain-language words: each easy-read year is a report in the content.
-    if c.plain_language is not None:
-        for period in c.plain_language.yearly_reports:
-            if period not in c.reports:
-                out.append(
-                    Problem(
-                        ("plain_language", "yearly_reports", period),
-                        f"no report for period '{period}'",
-                        did_you_mean(period, c.reports) or f"add reports/{period}.yaml",
-                        key=True,
-                    )
-                )
-
     # Narrative files.
     for name in c.narrative:
         if name not in NARRATIVE_NAMES:

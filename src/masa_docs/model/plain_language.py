@@ -39,8 +39,8 @@ class HelpContact(Strict):
 
     name: Text = Field(description="Who you reach, e.g. 'Childline'.")
     when: Markdown = Field(description="When to use it, in plain words.")
-    phone: Phone | None = None
-    url: Url | None = None
+    phone: Phone | None = Field(default=None, description="A number to call, e.g. '0800 1111'.")
+    url: Url | None = Field(default=None, description="A website, e.g. 'https://www.childline.org.uk'.")
     email: Email | None = None
     hours: Text | None = Field(default=None, description="When it is open, e.g. 'Any time, day or night'.")
 

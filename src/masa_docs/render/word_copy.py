@@ -12,7 +12,7 @@ and a footer with "Page N of M"):
   italic, ``code``/``kbd`` monospace, ``s``/``del`` struck through, ``br`` a line break;
 * ``ul``/``ol`` → List Bullet / List Number (… 2, … 3 when nested); every ``ol`` restarts its
   numbering (a new ``w:num`` with a start override, honouring ``start``);
-* ``a[href]`` → real hyperlinks for http, https and mailto only; other links stay text;
+* ``a[href]`` → real hyperlinks for http, https, mailto and tel only; other links stay text;
 * ``table`` → a "Table Grid" table: ``caption`` → a "Caption" paragraph before it, ``thead``
   rows → repeating header rows (``w:tblHeader``), ``th`` bold, ``tfoot`` rows bold,
   ``class="num"`` right-aligned, ``colspan`` merged;
@@ -615,7 +615,7 @@ class HtmlToDocx:
         if href.startswith("#"):
             ident = href[1:]
             return ("anchor", bookmark_name(ident)) if ident in self._targets else None
-        if not href or not is_safe_link(href) or not re.match(r"(?i)(https?|mailto):", href):
+        if not href or not is_safe_link(href) or not re.match(r"(?i)(https?|mailto|tel):", href):
             return None
         return ("url", href)
 

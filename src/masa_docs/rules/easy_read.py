@@ -31,7 +31,9 @@ def easy_read_reading_age(ctx: CheckContext) -> Outcome:
         if result.meets_target:
             met.append(f"{what}: {figures}")
         else:
-            loc = ("plain_language", "yearly_reports", result.period) if result.period else ("plain_language",)
+            loc = (
+                ("plain_language", "yearly_reports", result.period) if result.period else ("plain_language",)
+            )
             probe.fail(
                 loc,
                 f"{what} reads at age {m.reading_age}; the target is {result.target}",
