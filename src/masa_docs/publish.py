@@ -621,7 +621,10 @@ def build_one(
         raise MasaError(f"--period applies to the yearly report only, not to '{doc}'")
     requests, _metas = plan(loaded, [doc], [fmt], period)
     if not requests:
-        raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
+        hint = (
+            "write its words in plain-language.yaml" if spec.source else "add a yearly report under reports/"
+        )
+        raise MasaError(f"there is nothing to build for {doc}", hint)
     (req,) = requests
     res = _run_job(_Job(str(content_dir.resolve()), loaded.fingerprint, req), loaded)
     _raise_job_error(res)

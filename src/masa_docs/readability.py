@@ -268,9 +268,12 @@ def unexplained_jargon(sentence: str, words: PlainLanguage) -> list[tuple[Term, 
 # ------------------------------------------------------------------ problems, located
 
 
-def _locate_sentence(smap: SourceMap, loc: Loc, sentence: str) -> tuple[str, int | None, int | None, str]:
-    """(file, line, column, field path) of ``sentence`` inside the value at ``loc``: the first
-    line at or after the value's own line where the sentence's first words are."""
+def _locate_sentence(
+    smap: SourceMap, loc: Loc, sentence: str, word: str | None = None
+) -> tuple[str, int | None, int | None, str]:
+    """(file, line, column, field path) of ``sentence`` inside the value at ``loc``: where its
+    first words are, at or after the value's own position (or, given ``word``, where that word
+    is in the sentence). YAML may fold a sentence over lines, so any whitespace matches."""
     d = smap.diagnostic(loc, "")
     src, _inner = smap.file_for(loc)
     if src is None or d.line is None:
@@ -288,16 +291,27 @@ def _locate_sentence(smap: SourceMap, loc: Loc, sentence: str) -> tuple[str, int
     m = pattern.search(text, start)
     if m is None:
         return d.file, d.line, d.column, d.field_path
-    line = text.count("\n", 0, m.start()) + 1
-    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    at = m.start()
+    if word:
+        w = re.compile(r"\s+".join(re.escape(part) for part in word.split()))
+        found = w.search(text, at)
+        if found is not None:
+            at = found.start()
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
     return d.file, line, col, d.field_path
 
 
-def _warn(smap: SourceMap, loc: Loc, sentence: str | None, message: str, hint: str | None) -> Diagnostic:
-    if sentence is None:
-        d = smap.diagnostic(loc, message, hint=hint, severity="warning", code=CODE)
-        return d
-    file, line, col, path = _locate_sentence(smap, loc, sentence)
+Found = tuple[str | None, str | None, str, str | None]  # sentence, word, message, hint
+
+
+def _warn(smap: SourceMap, text: PlainText, found: Found) -> Diagnostic:
+    """The warning, at its word, else its sentence, else the text's first sentence."""
+    sentence, word, message, hint = found
+    first = sentences(text.plain)[:1]
+    if sentence is None and not first:
+        return smap.diagnostic(text.loc, message, hint=hint, severity="warning", code=CODE)
+    file, line, col, path = _locate_sentence(smap, text.loc, sentence or first[0], word)
     return Diagnostic(file, line, col, path, message, hint, "warning", CODE)
 
 
@@ -305,11 +319,13 @@ def _quote(sentence: str, limit: int = 60) -> str:
     return f"“{sentence}”" if len(sentence) <= limit else f"“{sentence[: limit - 1].rstrip()}…”"
 
 
-def text_problems(words: PlainLanguage, text: PlainText) -> Iterator[tuple[str | None, str, str | None]]:
-    """(sentence or None, message, hint) for each problem of one text."""
+def text_problems(words: PlainLanguage, text: PlainText) -> Iterator[Found]:
+    """(sentence, word, message, hint) for each problem of one text (sentence and word: where
+    the problem is, when it is in one place)."""
     plain = text.plain
     if text.markdown and images_without_alt(text.text):
         yield (
+            None,
             None,
             "a picture has no alt text",
             "describe the picture in the [brackets]: ![what it shows](...)",
@@ -320,24 +336,31 @@ def text_problems(words: PlainLanguage, text: PlainText) -> Iterator[tuple[str |
         if n > words.max_sentence_words:
             yield (
                 sentence,
+                None,
                 f"a sentence of {n} words (the most is {words.max_sentence_words}): {_quote(sentence)}",
                 "split it into two sentences",
             )
         for term, written in unexplained_jargon(sentence, words):
-            hint = f"explain '{term.term}' in the glossary (glossary: in plain-language.yaml) or say"
+            hint = f"explain '{term.term}' in the glossary of plain-language.yaml, or say"
             hint += f" '{term.instead}'" if term.instead else " it in everyday words"
-            yield sentence, f"'{written}' is a word many readers will not know", hint
+            yield sentence, written, f"many readers will not know '{written}'", hint
         for word in long_words(sentence):
             if any(g.fullmatch(word) for g in glossary):
                 continue
-            yield sentence, f"'{word}' is a long word", "use a shorter word, or explain it in the glossary"
+            yield (
+                sentence,
+                word,
+                f"'{word}' is a long word",
+                "use a shorter word, or explain it in the glossary",
+            )
     if text.loc[-3:-2] == ("highlights",):
         year = words.yearly_reports[str(text.loc[2])]
         if re.search(r"\d", year.highlights[int(text.loc[-2])].text):
-            yield None, "a highlight has a second number in its text", "give each highlight one number"
+            yield None, None, "a highlight has a second number in its text", "give each highlight one number"
     m = measure(plain)
     if m.words >= MIN_WORDS_FOR_AGE and m.reading_age > words.target_reading_age:
         yield (
+            None,
             None,
             f"reads at age {m.reading_age} (the target is {words.target_reading_age}): "
             f"{m.words_per_sentence} words a sentence",
@@ -372,8 +395,8 @@ def plain_language_diagnostics(loaded: LoadedContent) -> list[Diagnostic]:
                 )
             )
     for text in plain_texts(words):
-        for sentence, message, hint in text_problems(words, text):
-            out.append(_warn(loaded.source, text.loc, sentence, message, hint))
+        for found in text_problems(words, text):
+            out.append(_warn(loaded.source, text, found))
     return sorted(out)
 
 
