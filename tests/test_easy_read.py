@@ -384,3 +384,13 @@ def test_word_copy_has_headings_and_tel_links(example: LoadedContent, doc: str) 
     assert headings == [s.title for s in DOCUMENTS[doc].sections]
     rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels").decode()
     assert 'Target="tel:08001111"' in rels
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+def test_same_content_gives_the_same_bytes(tmp_path: Path, fmt: str) -> None:
+    first = load_content(example_dir())
+    second = load_content(copy_example(tmp_path))  # another folder, loaded afresh
+    for doc in EASY:
+        request = RenderRequest(doc, fmt)
+        assert render(first, request).data == render(second, request).data, doc
