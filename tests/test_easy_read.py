@@ -394,3 +394,11 @@ def test_same_content_gives_the_same_bytes(tmp_path: Path, fmt: str) -> None:
     for doc in EASY:
         request = RenderRequest(doc, fmt)
         assert render(first, request).data == render(second, request).data, doc
+
+
+def test_there_is_no_plain_language_narrative_file(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    (root / "plain-language.md").write_text("# Words\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--content", str(root)])
+    assert result.exit_code == 2
+    assert "plain-language.md: unknown narrative file" in result.output

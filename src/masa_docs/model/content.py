@@ -62,7 +62,10 @@ TOPIC_FILES: dict[str, str] = {
 OPTIONAL_TOPICS = frozenset({"signatures", "plain_language"})
 REPORTS_DIR = "reports"
 # Narrative Markdown files: the topic stems plus an introduction for the arrangements.
-NARRATIVE_NAMES: tuple[str, ...] = ("introduction", *(f[:-5] for f in TOPIC_FILES.values()))
+NARRATIVE_NAMES: tuple[str, ...] = (
+    "introduction",
+    *(f[:-5] for f in TOPIC_FILES.values() if f != "plain-language.yaml"),  # its words are all in the YAML
+)
 
 
 class Content(Strict):
