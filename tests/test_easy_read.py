@@ -402,3 +402,15 @@ def test_there_is_no_plain_language_narrative_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--content", str(root)])
     assert result.exit_code == 2
     assert "plain-language.md: unknown narrative file" in result.output
+
+
+def test_a_word_on_the_second_line_of_a_folded_sentence_is_located(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    path = root / PL
+    text = path.read_text(encoding="utf-8")
+    assert text.count("      give your name.\n") == 1
+    path.write_text(text.replace("      give your name.\n", "      give your name to early help.\n"), "utf-8")
+    found = [d for d in plain_language_diagnostics(load_content(root)) if "early help" in d.message]
+    line = line_of(path, "give your name to early help.")
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("early help") + 1
+    assert [(d.field_path, d.line, d.column) for d in found] == [("get_help[0].when", line, column)]

@@ -287,7 +287,7 @@ def _locate_sentence(
     first = _WORD.findall(sentence)[:4] or sentence.split()[:1]
     if not first:
         return d.file, d.line, d.column, d.field_path
-    pattern = re.compile(r"[\s\"'>|]*".join(re.escape(w) for w in first))
+    pattern = re.compile(r"[\s\S]{1,30}?".join(re.escape(w) for w in first))
     m = pattern.search(text, start)
     if m is None:
         return d.file, d.line, d.column, d.field_path
