@@ -414,3 +414,50 @@ def test_a_word_on_the_second_line_of_a_folded_sentence_is_located(tmp_path: Pat
     line = line_of(path, "give your name to early help.")
     column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("early help") + 1
     assert [(d.field_path, d.line, d.column) for d in found] == [("get_help[0].when", line, column)]
+
+
+def test_asking_for_an_easy_read_version_without_its_words_says_why(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    (root / PL).unlink()
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--content",
+            str(root),
+            "--out",
+            str(tmp_path / "b"),
+            "--doc",
+            "arrangements-summary",
+            "--format",
+            "html",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "there are no plain-language words for arrangements-summary" in result.output
+    assert "hint: write them in plain-language.yaml" in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def test_easy_read_text_colours_have_high_contrast() -> None:
+    """WCAG's enhanced contrast (7:1, level AAA) for every text colour of the easy-read styles,
+    on the white page. axe checks the rendered pages for AA as well (test_a11y_outputs)."""
+    from masa_docs.render.html import templates_dir
+
+    css = (templates_dir() / "style.css").read_text(encoding="utf-8")
+    easy = css[css.index("easy-read versions") :]
+    colours = set(re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", easy))
+    assert colours  # the section sets its own text colours
+    white = _luminance("#ffffff")
+    for colour in colours:
+        ratio = (white + 0.05) / (_luminance(colour) + 0.05)
+        assert ratio >= 7, (colour, round(ratio, 2))

@@ -270,6 +270,10 @@ def plan(
         if spec.periodic and not loaded.content.reports and period is None:
             continue  # no yearly report in the content yet: nothing to publish for it
         if not available(spec, loaded.content, p):
+            if docs:  # asked for by name: say why there is nothing to build
+                raise MasaError(
+                    f"there are no plain-language words for {d}", "write them in plain-language.yaml"
+                )
             continue  # an easy-read version without its plain-language words
         # An easy-read version is final exactly when the document it summarises is.
         blocking = blocking_reasons(
@@ -621,10 +625,7 @@ def build_one(
         raise MasaError(f"--period applies to the yearly report only, not to '{doc}'")
     requests, _metas = plan(loaded, [doc], [fmt], period)
     if not requests:
-        hint = (
-            "write its words in plain-language.yaml" if spec.source else "add a yearly report under reports/"
-        )
-        raise MasaError(f"there is nothing to build for {doc}", hint)
+        raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
     (req,) = requests
     res = _run_job(_Job(str(content_dir.resolve()), loaded.fingerprint, req), loaded)
     _raise_job_error(res)
