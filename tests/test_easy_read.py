@@ -380,8 +380,14 @@ def test_word_copy_has_headings_and_tel_links(example: LoadedContent, doc: str) 
     import docx
 
     data = render(example, RenderRequest(doc, "docx")).data
-    headings = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [s.title for s in DOCUMENTS[doc].sections]
+    sizes = {s.name: s.font.size.pt for s in document.styles if getattr(s, "font", None) and s.font.size}
+    assert sizes["Normal"] == 14 and min(sizes.values()) >= 14
+    assert sizes["Heading 1"] > sizes["Heading 2"] > sizes["Normal"]
+    runs = [r.font.size.pt for p in document.paragraphs for r in p.runs if r.font.size is not None]
+    assert all(size >= 14 for size in runs)  # no run is set smaller by hand
     rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels").decode()
     assert 'Target="tel:08001111"' in rels
 
