@@ -192,6 +192,7 @@ FAILING: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "agr-delegation-trail": (change("partners.yaml", _delegation_gap), ()),
     "agr-report-preparation": (sub_all("governance.yaml", r"(yearly|annual) report", "review document"), ()),
     "yr-accessible": (set_(REPORT, "summary", TBC), ()),
+    "easy-read-reading-age": (set_("plain-language.yaml", "target_reading_age", 7), ()),
     "yr-focus": (set_(REPORT, "priorities.0.evidence", TBC), ()),
     "yr-impact-evidence": (set_(REPORT, "metrics", []), ()),
     "yr-little-progress": (change(REPORT, _at_risk_without_analysis), ()),

@@ -7,6 +7,10 @@ check maps each rule to the section that meets it, and the Word copies keep them
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Content
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,9 @@ class DocumentSpec:
     sections: tuple[Section, ...]
     periodic: bool = False  # one per reporting period (the yearly report)
     signed: bool = True  # ends with a sign-off page for the LSPs
+    # A version for children and families of another document (its name): made from
+    # plain-language.yaml, with that document's version, date and draft or final status.
+    source: str | None = None
 
     @property
     def signature_key(self) -> str:
@@ -118,9 +125,65 @@ AGREEMENT = DocumentSpec(
     (),
 )
 
-DOCUMENTS: dict[str, DocumentSpec] = {d.name: d for d in (ARRANGEMENTS, AGREEMENT, THRESHOLD, YEARLY_REPORT)}
+# The easy-read versions. Headings are questions readers ask. They have no sign-off page: the
+# lead safeguarding partners sign the documents they summarise, and these say which document
+# that is and carry its status (see the README, "Versions for children and families").
+YEARLY_REPORT_EASY_READ = DocumentSpec(
+    "yearly-report-easy-read",
+    "Our year",  # "Our year 2025-26" on the page
+    ("html", "pdf", "docx"),
+    _s(
+        ("what-we-are", "Who are we?"),
+        ("you-said-we-did", "What did you tell us, and what did we do?"),
+        ("highlights", "What went well this year?"),
+        ("next-year", "What happens next year?"),
+        ("get-help", "How can I get help?"),
+        ("have-your-say", "How can I have my say?"),
+        ("words", "What do these words mean?"),
+        ("full-version", "Where can I read the full report?"),
+    ),
+    periodic=True,
+    signed=False,
+    source="yearly-report",
+)
+
+ARRANGEMENTS_SUMMARY = DocumentSpec(
+    "arrangements-summary",
+    "Keeping children safe: a short guide",
+    ("html", "pdf", "docx"),
+    _s(
+        ("what-we-are", "Who are we?"),
+        ("who-keeps-children-safe", "Who keeps children safe here?"),
+        ("worried", "What should I do if I am worried about a child?"),
+        ("get-help", "How can I get help?"),
+        ("complain", "How can I complain or disagree?"),
+        ("words", "What do these words mean?"),
+        ("full-version", "Where can I read the full version?"),
+    ),
+    signed=False,
+    source="arrangements",
+)
+
+EASY_READ: tuple[DocumentSpec, ...] = (YEARLY_REPORT_EASY_READ, ARRANGEMENTS_SUMMARY)
+
+DOCUMENTS: dict[str, DocumentSpec] = {
+    d.name: d for d in (ARRANGEMENTS, AGREEMENT, THRESHOLD, YEARLY_REPORT, *EASY_READ)
+}
 FORMATS = ("html", "pdf", "docx")
 
 
 def document(name: str) -> DocumentSpec:
     return DOCUMENTS[name]
+
+
+def available(spec: DocumentSpec, content: Content, period: str | None = None) -> bool:
+    """Whether the content has what ``spec`` is made from. The easy-read versions need
+    plain-language.yaml (and, for the yearly report, that period's words); nothing is guessed."""
+    if spec.source is None:
+        return True
+    words = content.plain_language
+    if words is None:
+        return False
+    if spec.periodic:
+        return (period or content.latest_period) in words.yearly_reports
+    return True

@@ -2,7 +2,8 @@
 
 Raw HTML is off (``html=False``), so ``<script>`` in content comes out as text; tables and
 strikethrough are on; links and images are limited to :data:`SAFE_SCHEMES` (plus relative
-links and fragments). Both the HTML renderer and the Word bridge consume the same tokens.
+links and fragments); ``tel:`` is allowed so a phone number works on a phone. Both the HTML
+renderer and the Word bridge consume the same tokens.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
 def is_safe_link(url: str) -> bool:
-    """True for http(s)/mailto links, site-relative paths and fragments; False otherwise.
+    """True for http(s)/mailto/tel links, site-relative paths and fragments; False otherwise.
 
     Control characters and whitespace are removed before the scheme is read, as browsers do,
     so ``java\\tscript:`` is caught too.

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .documents import DOCUMENTS, FORMATS
+from .documents import DOCUMENTS, FORMATS, available
 from .errors import ContentError, Diagnostic, MasaError, did_you_mean
 from .render import RENDERERS, RenderRequest
 
@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Order in which documents are listed (index, manifest, summary).
-DOCUMENT_ORDER: tuple[str, ...] = ("arrangements", "threshold", "yearly-report", "agreement")
+DOCUMENT_ORDER: tuple[str, ...] = (
+    "arrangements",
+    "threshold",
+    "yearly-report",
+    "agreement",
+    "arrangements-summary",
+    "yearly-report-easy-read",
+)
 FORMAT_LABELS = {"html": "Web page (HTML)", "pdf": "PDF", "docx": "Word (DOCX)"}
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -262,7 +269,16 @@ def plan(
         p = period if spec.periodic else None
         if spec.periodic and not loaded.content.reports and period is None:
             continue  # no yearly report in the content yet: nothing to publish for it
-        blocking = blocking_reasons(loaded, d, p or (loaded.content.latest_period if spec.periodic else None))
+        if not available(spec, loaded.content, p):
+            if docs:  # asked for by name: say why there is nothing to build
+                raise MasaError(
+                    f"there are no plain-language words for {d}", "write them in plain-language.yaml"
+                )
+            continue  # an easy-read version without its plain-language words
+        # An easy-read version is final exactly when the document it summarises is.
+        blocking = blocking_reasons(
+            loaded, spec.source or d, p or (loaded.content.latest_period if spec.periodic else None)
+        )
         meta = document_meta(loaded, d, period=p, blocking=blocking)
         metas[d] = meta
         for f in spec.formats:

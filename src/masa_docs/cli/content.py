@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import click
 
-from ._common import EXIT_INVALID, content_option, handle_errors
+from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnostics
 
 
 @click.command()
 @content_option
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings (e.g. hard-to-read plain-language text) as errors."
+)
 @handle_errors
-def validate(content_dir: Path) -> None:
+def validate(content_dir: Path, strict: bool) -> None:
     """Check that the content is complete and well-formed.
 
     Reports every problem at once as FILE:LINE:COLUMN: FIELD: MESSAGE, with a hint.
-    Exit code 0 when valid, 2 when not.
+    Warnings (the readability of plain-language.yaml) do not change the exit code unless
+    --strict is given. Exit code 0 when valid, 2 when not.
     """
     from ..load import load_content
+    from ..readability import plain_language_diagnostics
 
     loaded = load_content(content_dir)
     c = loaded.content
+    warnings = plain_language_diagnostics(loaded)
+    if warnings and strict:
+        from ..errors import ContentError
+
+        raise ContentError([dataclasses.replace(w, severity="error") for w in warnings])
+    if warnings:
+        print_diagnostics(warnings)
+        n = len(warnings)
+        click.secho(
+            f"{n} warning{'s' if n != 1 else ''} (use --strict to fail on them).", fg="yellow", err=True
+        )
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
     click.echo(
         f" — {c.partnership.short_name}, {len(c.partnership.areas)} area(s), {len(c.partners)} partners, "

@@ -39,11 +39,11 @@ def _size(n: int) -> str:
 
 def _done_line(o: OutputResult) -> str:
     pages = f"{o.pages} pages" if o.pages else ""
-    return f"  {o.file:<22} {pages:>9}  {_size(o.size):>9}  {o.seconds:5.1f} s"
+    return f"  {o.file:<28} {pages:>9}  {_size(o.size):>9}  {o.seconds:5.1f} s"
 
 
 def _skipped_line(s: SkippedOutput) -> str:
-    return f"  {s.file:<22} skipped: {s.reason}"
+    return f"  {s.file:<28} skipped: {s.reason}"
 
 
 def _echo_skipped(s: SkippedOutput) -> None:
@@ -54,11 +54,11 @@ def _echo_skipped(s: SkippedOutput) -> None:
 
 def summary_table(outputs: list[OutputResult]) -> list[str]:
     """Rows of the summary printed after a publish: document, format, pages, size, seconds."""
-    head = f"{'document':<16} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
+    head = f"{'document':<23} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
     lines = [head, "-" * len(head)]
     for o in outputs:
         pages = str(o.pages) if o.pages else "-"
-        lines.append(f"{o.doc:<16} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
+        lines.append(f"{o.doc:<23} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
     return lines
 
 

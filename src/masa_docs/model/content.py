@@ -29,6 +29,7 @@ from .base import Markdown, PeriodName, Strict
 from .funding import Funding
 from .partners import Partner
 from .partnership import Area, Partnership
+from .plain_language import PlainLanguage
 from .report import YearlyReport
 from .schedule import schedule
 from .signatures import Signature, Signatures
@@ -56,11 +57,15 @@ TOPIC_FILES: dict[str, str] = {
     "information_sharing": "information-sharing.yaml",
     "agreement": "agreement.yaml",
     "signatures": "signatures.yaml",
+    "plain_language": "plain-language.yaml",
 }
-OPTIONAL_TOPICS = frozenset({"signatures"})
+OPTIONAL_TOPICS = frozenset({"signatures", "plain_language"})
 REPORTS_DIR = "reports"
 # Narrative Markdown files: the topic stems plus an introduction for the arrangements.
-NARRATIVE_NAMES: tuple[str, ...] = ("introduction", *(f[:-5] for f in TOPIC_FILES.values()))
+NARRATIVE_NAMES: tuple[str, ...] = (
+    "introduction",
+    *(f[:-5] for f in TOPIC_FILES.values() if f != "plain-language.yaml"),  # its words are all in the YAML
+)
 
 
 class Content(Strict):
@@ -82,6 +87,9 @@ class Content(Strict):
     information_sharing: InformationSharing
     agreement: Agreement
     signatures: Signatures = Signatures()
+    plain_language: PlainLanguage | None = Field(
+        default=None, description="Words for children and families (plain-language.yaml), optional."
+    )
     reports: dict[PeriodName, YearlyReport] = Field(default_factory=dict)
     narrative: dict[str, Markdown] = Field(
         default_factory=dict, description="Narrative Markdown per topic, from <topic>.md files."

@@ -33,19 +33,22 @@ class Renderer(Protocol):
     def __call__(self, loaded: LoadedContent, request: RenderRequest) -> RenderedOutput: ...
 
 
+#: The versions for children and families (masa_docs.documents.EASY_READ).
+EASY_READ_NAMES: tuple[str, ...] = ("yearly-report-easy-read", "arrangements-summary")
+
 # (document, format) -> "module:function". Modules are imported on first use.
 RENDERERS: dict[tuple[str, str], str] = {
     **{
         (d, "html"): "masa_docs.render.html:render_html_output"
-        for d in ("arrangements", "threshold", "yearly-report")
+        for d in ("arrangements", "threshold", "yearly-report", *EASY_READ_NAMES)
     },
     **{
         (d, "pdf"): "masa_docs.render.html_pdf:render_pdf_output"
-        for d in ("arrangements", "threshold", "yearly-report")
+        for d in ("arrangements", "threshold", "yearly-report", *EASY_READ_NAMES)
     },
     **{
         (d, "docx"): "masa_docs.render.word_copy:render_docx_output"
-        for d in ("arrangements", "threshold", "yearly-report")
+        for d in ("arrangements", "threshold", "yearly-report", *EASY_READ_NAMES)
     },
     ("agreement", "docx"): "masa_docs.render.agreement:render_agreement_docx",
     ("agreement", "pdf"): "masa_docs.render.agreement:render_agreement_pdf",

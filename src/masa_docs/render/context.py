@@ -172,6 +172,8 @@ def document_meta(
     keep it a draft even when every LSP has signed."""
     c = loaded.content
     spec = document(name)
+    if spec.source is not None:
+        return _easy_read_meta(loaded, spec, period, blocking)
     if spec.periodic:
         period = period or c.latest_period
         if period is None or period not in c.reports:
@@ -219,6 +221,29 @@ def document_meta(
         signatures=sigs,
         period=period,
     )
+
+
+def _easy_read_meta(
+    loaded: LoadedContent, spec: DocumentSpec, period: str | None, blocking: tuple[str, ...]
+) -> DocumentMeta:
+    """An easy-read version: the version, date and status of the document it summarises.
+
+    It has no signatures of its own (the lead safeguarding partners sign the full document), so
+    it is final exactly when that document is, and a draft for the same reasons."""
+    import dataclasses
+
+    from ..documents import available
+    from ..errors import MasaError
+
+    source = document_meta(loaded, str(spec.source), period=period, blocking=blocking)
+    if not available(spec, loaded.content, source.period):
+        where = f"yearly_reports: '{source.period}'" if spec.periodic else "the file"
+        raise MasaError(
+            f"there are no plain-language words for {spec.name}",
+            f"write them in plain-language.yaml ({where}); see the README",
+        )
+    title = f"{spec.title} {source.period}" if spec.periodic else spec.title  # "Our year 2025-26"
+    return dataclasses.replace(source, spec=spec, title=title, signatures=())
 
 
 def template_context(loaded: LoadedContent, meta: DocumentMeta) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .. import markdown as md
 from ..documents import DOCUMENTS
 from ..errors import MasaError, did_you_mean
-from . import RenderedOutput, RenderRequest
+from . import EASY_READ_NAMES, RenderedOutput, RenderRequest
 from .context import FILTERS, DocumentMeta, document_meta, template_context
 
 if TYPE_CHECKING:
@@ -162,10 +162,9 @@ class RenderedHtml:
 
 def check_document(doc: str, period: str | None, loaded: LoadedContent) -> None:
     """Raise MasaError for a document without an HTML page or an unknown period."""
-    if doc not in HTML_DOCUMENTS:
-        hint = (
-            did_you_mean(doc, HTML_DOCUMENTS) or f"documents with an HTML page: {', '.join(HTML_DOCUMENTS)}"
-        )
+    pages = (*HTML_DOCUMENTS, *EASY_READ_NAMES)
+    if doc not in pages:
+        hint = did_you_mean(doc, pages) or f"documents with an HTML page: {', '.join(pages)}"
         raise MasaError(f"'{doc}' has no HTML page", hint)
     if period is not None and not DOCUMENTS[doc].periodic:
         raise MasaError(f"--period applies to the yearly report only, not to '{doc}'")
@@ -191,7 +190,11 @@ def render_document(
         stylesheet=stylesheet(folder),
         schedule=schedule(),
     )
-    if meta.spec.periodic:  # the yearly report: figures and charts for its period
+    if meta.spec.source is not None:  # an easy-read version: the plain-language words
+        from ..readability import easy_read_context
+
+        ctx.update(easy_read_context(loaded, meta))
+    elif meta.spec.periodic:  # the yearly report: figures and charts for its period
         from ..reporting import report_context
 
         ctx.update(report_context(loaded, meta.period))

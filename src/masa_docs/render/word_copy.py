@@ -12,7 +12,7 @@ and a footer with "Page N of M"):
   italic, ``code``/``kbd`` monospace, ``s``/``del`` struck through, ``br`` a line break;
 * ``ul``/``ol`` → List Bullet / List Number (… 2, … 3 when nested); every ``ol`` restarts its
   numbering (a new ``w:num`` with a start override, honouring ``start``);
-* ``a[href]`` → real hyperlinks for http, https and mailto only; other links stay text;
+* ``a[href]`` → real hyperlinks for http, https, mailto and tel only; other links stay text;
 * ``table`` → a "Table Grid" table: ``caption`` → a "Caption" paragraph before it, ``thead``
   rows → repeating header rows (``w:tblHeader``), ``th`` bold, ``tfoot`` rows bold,
   ``class="num"`` right-aligned, ``colspan`` merged;
@@ -615,7 +615,7 @@ class HtmlToDocx:
         if href.startswith("#"):
             ident = href[1:]
             return ("anchor", bookmark_name(ident)) if ident in self._targets else None
-        if not href or not is_safe_link(href) or not re.match(r"(?i)(https?|mailto):", href):
+        if not href or not is_safe_link(href) or not re.match(r"(?i)(https?|mailto|tel):", href):
             return None
         return ("url", href)
 
@@ -769,19 +769,37 @@ def html_to_docx(
     *,
     charts: list[Chart] | None = None,
     base: Path | None = None,
+    min_font_pt: float | None = None,
 ) -> bytes:
-    """Convert a document's HTML page into a normalised .docx built on the Word-copy base."""
+    """Convert a document's HTML page into a normalised .docx built on the Word-copy base.
+
+    ``min_font_pt`` enlarges the type (the easy-read versions: 14 pt): every style is scaled so
+    that body text has that size, and no style is smaller."""
     import docx
 
     from .agreement import docx_core_properties
     from .docx_package import normalise_docx
 
     document = docx.Document(str(base or base_template()))
+    if min_font_pt:
+        _enlarge_type(document, min_font_pt)
     _fill_header_footer(document, meta)
     HtmlToDocx(document, charts={c.html_id: c for c in charts or []}).convert(html)
     buf = io.BytesIO()
     document.save(buf)
     return normalise_docx(buf.getvalue(), **docx_core_properties(meta, meta.spec.title))
+
+
+def _enlarge_type(document: Any, min_pt: float) -> None:
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"].font.size
+    scale = min_pt / normal.pt if normal is not None and normal.pt else 1.0
+    for style in document.styles:
+        font = getattr(style, "font", None)
+        if font is None or font.size is None:
+            continue
+        font.size = Pt(max(min_pt, round(font.size.pt * scale * 2) / 2))
 
 
 def _fill_header_footer(document: Any, meta: DocumentMeta) -> None:
@@ -822,11 +840,12 @@ def render_docx_output(loaded: LoadedContent, request: RenderRequest) -> Rendere
 
     rendered = render_document(loaded, request)
     charts: list[Chart] = []
-    if rendered.meta.spec.periodic:
+    if rendered.meta.spec.periodic and rendered.meta.spec.source is None:
         from .charts import report_charts
 
         charts = report_charts(loaded, rendered.meta.period)
-    return RenderedOutput(html_to_docx(rendered.html, rendered.meta, charts=charts))
+    large = 14.0 if rendered.meta.spec.source is not None else None  # the easy-read versions
+    return RenderedOutput(html_to_docx(rendered.html, rendered.meta, charts=charts, min_font_pt=large))
 
 
 __all__ = ["HtmlToDocx", "bookmark_name", "html_to_docx", "render_docx_output"]

@@ -1025,3 +1025,8 @@ def priority_analysis(ctx: CheckContext) -> Outcome:
     if not weak:
         return probe.outcome("no priority is at risk or off track")
     return probe.outcome(f"{weak} priorit{'ies' if weak != 1 else 'y'} with limited progress analysed")
+
+
+# ------------------------------------------------------------------ easy-read versions (registered there)
+
+from . import easy_read as _easy_read  # noqa: E402, F401
