@@ -124,7 +124,7 @@ def test_check_prints_the_warnings(example_root: Path) -> None:
     assert "PAST  2026-06-30" in out  # a delegation review that is overdue on that day
 
 
-def test_today_does_not_change_the_rules(example_root: Path) -> None:
+def test_today_changes_only_rules_about_time_passing(example_root: Path) -> None:
     import json
 
     def statuses(today: str) -> list[tuple[str, str]]:
@@ -133,7 +133,10 @@ def test_today_does_not_change_the_rules(example_root: Path) -> None:
         )
         return [(r["id"], r["status"]) for r in json.loads(result.output)["rules"]]
 
-    assert statuses("2020-01-01") == statuses("2030-01-01")
+    assert statuses("2026-04-15") == statuses("2026-09-30")
+    late = dict(statuses("2030-01-01"))
+    assert late.pop("stat-yearly-report") == "fail"  # the next report is overdue
+    assert late == {k: v for k, v in statuses("2026-04-15") if k != "stat-yearly-report"}
 
 
 def test_bad_today_is_a_usage_error(example_root: Path) -> None:

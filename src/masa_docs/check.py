@@ -21,16 +21,18 @@ from . import __version__
 from .documents import DOCUMENTS
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
+from .substance import is_narrative_at
 
 if TYPE_CHECKING:
     from .deadlines import Deadline
     from .load import LoadedContent
 
-Status = Literal["pass", "fail", "not_applicable", "manual", "not_in_force"]
-STATUSES: tuple[Status, ...] = ("pass", "fail", "manual", "not_in_force", "not_applicable")
+Status = Literal["pass", "fail", "needs_review", "not_applicable", "manual", "not_in_force"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "needs_review", "manual", "not_in_force", "not_applicable")
 STATUS_LABELS: dict[str, str] = {
     "pass": "met",
     "fail": "NOT MET",
+    "needs_review": "needs review",
     "manual": "manual",
     "not_in_force": "not in force",
     "not_applicable": "n/a",
@@ -38,6 +40,7 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_WORDS: dict[str, str] = {  # for documents
     "pass": "Met",
     "fail": "Not met",
+    "needs_review": "Needs review by people",
     "manual": "Checked by people",
     "not_in_force": "Not yet in force",
     "not_applicable": "Not applicable",
@@ -83,12 +86,24 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Text a reviewer must read to decide a "needs review" rule."""
+
+    where: Location
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"where": self.where.as_dict(), "text": self.text}
+
+
+@dataclass(frozen=True)
 class RuleResult:
     rule: Rule
     status: Status
     message: str
     where: tuple[Location, ...] = ()  # what was looked at
     problems: tuple[Problem, ...] = ()
+    quotes: tuple[Quote, ...] = ()  # for "needs_review"
 
     @property
     def failed(self) -> bool:
@@ -119,6 +134,7 @@ class RuleResult:
             },
             "where": [w.as_dict() for w in self.where],
             "problems": [p.as_dict() for p in self.problems],
+            "quotes": [q.as_dict() for q in self.quotes],
         }
 
 
@@ -139,6 +155,10 @@ class CheckReport:
     @property
     def failures(self) -> list[RuleResult]:
         return [r for r in self.results if r.failed]
+
+    @property
+    def needs_review(self) -> list[RuleResult]:
+        return [r for r in self.results if r.status == "needs_review"]
 
     @property
     def blocking(self) -> list[RuleResult]:
@@ -226,6 +246,7 @@ def evaluate(
     docs: tuple[str, ...] | None = None,
     period: str | None = None,
     edition: str | None = None,
+    today: dt.date | None = None,
 ) -> RuleResult:
     """Evaluate one rule for ``docs`` (default: every document it applies to)."""
     c = loaded.content
@@ -234,11 +255,12 @@ def evaluate(
         return RuleResult(rule, "not_in_force", rule.note or "not yet in force")
     if period is None and "yearly-report" in scope:
         period = c.latest_period
-    ctx = CheckContext(c, scope, edition_of(loaded, edition), period)
+    ctx = CheckContext(c, scope, edition_of(loaded, edition), period, today, edition is not None)
     outcome = _outcome(rule, ctx)
     looked = tuple(_locate(loaded, loc) for loc in outcome.looked_at)
     problems = tuple(Problem(f.message, _locate(loaded, f.loc), f.hint) for f in outcome.findings)
-    return RuleResult(rule, outcome.status, outcome.message, looked, problems)
+    quotes = tuple(Quote(_locate(loaded, loc), text) for loc, text in outcome.quotes)
+    return RuleResult(rule, outcome.status, outcome.message, looked, problems, quotes)
 
 
 def _outcome(rule: Rule, ctx: CheckContext) -> Outcome:
@@ -255,9 +277,10 @@ def _outcome(rule: Rule, ctx: CheckContext) -> Outcome:
     if "fail" in statuses:
         msg = next(p.message for p in parts if p.status == "fail")
         return Outcome("fail", msg, looked, findings)
-    for s in ("manual", "pass"):
+    for s in ("needs_review", "manual", "pass"):
         if s in statuses:
-            return Outcome(s, "; ".join(p.message for p in parts if p.status == s), looked)
+            quotes = tuple(q for p in parts for q in p.quotes)
+            return Outcome(s, "; ".join(p.message for p in parts if p.status == s), looked, (), quotes)
     return Outcome("not_applicable", parts[0].message, looked)
 
 
@@ -276,7 +299,7 @@ def _declarative(rule: Rule, ctx: CheckContext) -> Outcome:
             probe.fail(_stem(ctx, text), f"{text} has nothing in it", f"fill in {text}")
         for loc in locs:
             probe.look(loc)
-            problem = text_problem(resolve(ctx.content, loc), 1)
+            problem = text_problem(resolve(ctx.content, loc), 1, narrative=is_narrative_at(ctx.content, loc))
             if problem:
                 probe.fail(loc, f"{text} {problem}", f"fill in {text}")
     for text, least in rule.min_items.items():
@@ -306,8 +329,10 @@ def run_check(
 ) -> CheckReport:
     """Evaluate every rule (pack + local) against the content.
 
-    ``period`` picks the yearly report (default: the latest). ``today`` is used only for the
-    deadline warnings (default: the real date), never by a rule.
+    ``period`` picks the yearly report (default: the latest). ``today`` (default: the real date)
+    dates the deadline warnings and the few rules about time that has passed: a signature dated
+    after today, an agreement that has expired, a yearly report that is overdue. Documents never
+    depend on it (:func:`compliance_matrix` and :func:`blocking_reasons` pass no date).
     """
     from .errors import MasaError, did_you_mean
 
@@ -321,12 +346,12 @@ def run_check(
         )
     period = period or c.latest_period
     rules, local = rules_for(loaded, ed)
-    results = tuple(evaluate(r, loaded, period=period, edition=ed) for r in rules)
+    today = today or dt.date.today()  # the one place the clock is read (never for documents)
+    results = tuple(evaluate(r, loaded, period=period, edition=edition, today=today) for r in rules)
     dls: tuple[Deadline, ...] = ()
     if deadlines:
         from .deadlines import deadlines as find_deadlines
 
-        today = today or dt.date.today()  # the one place the clock is read: warnings only
         dls = tuple(find_deadlines(loaded, today, local))
     return CheckReport(
         edition=ed,

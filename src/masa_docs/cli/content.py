@@ -12,16 +12,32 @@ from ._common import EXIT_INVALID, content_option, handle_errors
 
 @click.command()
 @content_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat placeholder or hollow text ('N/A', 'TBC', 'See our website.', ...) as an error.",
+)
 @handle_errors
-def validate(content_dir: Path) -> None:
+def validate(content_dir: Path, strict: bool) -> None:
     """Check that the content is complete and well-formed.
 
     Reports every problem at once as FILE:LINE:COLUMN: FIELD: MESSAGE, with a hint.
+    Placeholder and hollow text is a warning (an error with --strict).
     Exit code 0 when valid, 2 when not.
     """
+    from ..errors import ContentError
     from ..load import load_content
+    from ..substance import hollow_diagnostics
+    from ._common import print_diagnostics
 
     loaded = load_content(content_dir)
+    hollow = hollow_diagnostics(loaded, strict=strict)
+    if hollow and strict:
+        raise ContentError(hollow)
+    if hollow:
+        print_diagnostics(hollow)
+        n = len(hollow)
+        click.secho(f"{n} warning{'s' if n != 1 else ''}: placeholder or hollow text.", fg="yellow", err=True)
     c = loaded.content
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
     click.echo(

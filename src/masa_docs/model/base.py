@@ -23,10 +23,21 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Narrative:
+    """Marks a field as narrative (checked for hollow text by :mod:`masa_docs.substance`)."""
+
+    def __repr__(self) -> str:
+        return "NARRATIVE"
+
+
+NARRATIVE = _Narrative()
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1),
     Field(description="Narrative text in Markdown (raw HTML is shown as text)."),
+    NARRATIVE,
 ]
 Money = Annotated[
     Decimal,
