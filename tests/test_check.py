@@ -260,7 +260,12 @@ def not_met_section(output: str) -> str:
         return ""
     end = min(
         i
-        for i in (output.find("\nFor information", start), output.find("\nDeadlines", start), len(output))
+        for i in (
+            output.find("\nNeeds review", start),
+            output.find("\nDeadlines", start),
+            output.find("\nAll rules", start),
+            len(output),
+        )
         if i > 0
     )
     return output[start:end]

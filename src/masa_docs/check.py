@@ -447,7 +447,61 @@ def blocking_reasons(
         if res.failed:
             caveat = "" if rule.confidence == "verified" else f" ({CONFIDENCE_WORDS[rule.confidence]})"
             reasons.append(f"compliance rule {rule.id} is not met{caveat}: {res.message}")
+    hollow = hollow_reason(loaded, doc_name, period)
+    if hollow:
+        reasons.append(hollow)
     return tuple(reasons)
+
+
+def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = None) -> str | None:
+    """Why placeholder or hollow text keeps ``doc_name`` a draft, or None. Every topic counts; of
+    the yearly reports, only the one being published (and none for the other documents)."""
+    from .substance import content_hollow_fields
+
+    found = [
+        h
+        for h in content_hollow_fields(loaded.content)
+        if h.loc[0] != "reports" or (doc_name == "yearly-report" and h.loc[1:2] == (period,))
+    ]
+    if not found:
+        return None
+    first = _locate(loaded, found[0].loc)
+    n = len(found)
+    return (
+        f"{n} field{'s' if n != 1 else ''} still hold{'s' if n == 1 else ''} placeholder or hollow text "
+        f"(first: {first.short} {first.field} {found[0].reason}); run 'masa-docs validate --strict'"
+    )
+
+
+def document_status_lines(
+    loaded: LoadedContent, docs: list[str] | tuple[str, ...] | None = None, period: str | None = None
+) -> list[str]:
+    """One line per document: whether it is published as final or as a draft, and why.
+
+    ``publish`` prints these after its summary. The reasons are those the documents print
+    (:func:`masa_docs.render.context.document_meta`): missing signatures, changed content,
+    failing "must" rules and placeholder text."""
+    from .publish import DOCUMENT_ORDER
+    from .render.context import document_meta
+
+    c = loaded.content
+    lines = []
+    for name in DOCUMENT_ORDER:
+        if docs and name not in docs:
+            continue
+        spec = DOCUMENTS[name]
+        p = (period or c.latest_period) if spec.periodic else None
+        if spec.periodic and p is None:
+            continue
+        meta = document_meta(loaded, name, period=p, blocking=blocking_reasons(loaded, name, p))
+        label = f"{name} {p}" if p else name
+        if meta.draft:
+            lines.append(f"{label}: DRAFT, because " + "; ".join(meta.draft_reasons) + ".")
+        else:
+            lines.append(
+                f"{label}: FINAL: signed by every lead safeguarding partner, and no 'must' rule fails."
+            )
+    return lines
 
 
 def summary_text(report: CheckReport) -> str:
@@ -455,6 +509,8 @@ def summary_text(report: CheckReport) -> str:
     musts = sum(1 for r in report.failures if r.rule.level == "must")
     shoulds = len(report.failures) - musts
     parts = [f"{n['pass']} met", f"{n['fail']} not met ({musts} must, {shoulds} should)"]
+    if n["needs_review"]:
+        parts.append(f"{n['needs_review']} to review (text only, never counted as met)")
     if n["manual"]:
         parts.append(f"{n['manual']} to check by hand")
     if n["not_in_force"]:
@@ -480,6 +536,7 @@ def summary_line(loaded: LoadedContent, today: dt.date | None = None) -> str:
 STATUS_SHORT = {
     "pass": "met",
     "fail": "NOT MET",
+    "needs_review": "needs review",
     "manual": "manual",
     "not_in_force": "future",
     "not_applicable": "n/a",
@@ -521,7 +578,9 @@ def verdict(report: CheckReport) -> str:
 
 
 def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str:
-    """A table readable in a ``width``-column terminal, then the problems and the deadlines.
+    """The report for a ``width``-column terminal: what is not met, then what needs review (with
+    the text to read), then the deadlines, then every rule in a table and the rules for
+    information. Nothing is cut off: long values wrap.
 
     ``style(text, status)`` may colour a status word (the CLI passes click.style)."""
 
@@ -538,25 +597,7 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
         bits.append("strict")
     out.append(" · ".join(bits))
     out.append("")
-    rule_w = max([len(r.rule.id) for r in report.results] + [4])
-    head = f"{'Status':<8}{'Level':<7}{'Rule':<{rule_w + 2}}{'Citation':<12}Where in the content"
-    out.append(head)
-    out.append(f"{'':<15}Source")
-    out.append("-" * min(width, max(len(head), 60)))
-    where_w = max(10, width - 15 - (rule_w + 2) - 12)
-    for res in report.results:
-        r = res.rule
-        label = STATUS_SHORT[res.status]
-        where = _where_short(res)
-        if len(where) > where_w:
-            where = where[: where_w - 1] + "…"
-        out.append(
-            st(f"{label:<8}", res.status)
-            + f"{r.level:<7}{r.id:<{rule_w + 2}}{CONFIDENCE_SHORT[r.confidence]:<12}{where}".rstrip()
-        )
-        out.extend(_wrap(r.source, width, " " * 15))
-    out.append("")
-    fails = report.failures
+    fails = sorted(report.failures, key=lambda r: (r.rule.level != "must",))
     if fails:
         out.append(f"Not met ({len(fails)})")
         for res in fails:
@@ -565,18 +606,22 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
             out.extend(_wrap(r.requirement, width, "    "))
             out.extend(_wrap("Source: " + r.source, width, "    "))
             for p in res.problems:
-                out.append(f"    {p.where}")
+                out.append(f"    {p.where}")  # a path is never broken
                 out.extend(_wrap(p.message, width, "      "))
                 if p.hint:
                     out.extend(_wrap(f"hint: {p.hint}", width, "      "))
         out.append("")
-    others = [r for r in report.results if r.status in ("manual", "not_in_force")]
-    if others:
-        out.append("For information")
-        for res in others:
-            kind = "check by hand" if res.status == "manual" else "not yet in force"
-            out.append(f"  {res.rule.id} ({kind}, {CONFIDENCE_WORDS[res.rule.confidence]})")
+    review = report.needs_review
+    if review:
+        out.append(f"Needs review ({len(review)}): the content gives only text; read it and confirm")
+        for res in review:
+            r = res.rule
+            out.append(st(f"  {r.id}", "manual") + f"  [{r.level}, {CONFIDENCE_WORDS[r.confidence]}]")
+            out.extend(_wrap(r.requirement, width, "    "))
             out.extend(_wrap(res.message, width, "    "))
+            for q in res.quotes:
+                out.append(f"    read {q.where}:")
+                out.extend(_wrap(f"“{' '.join(q.text.split())}”", width, "      "))
         out.append("")
     if report.deadlines:
         today = report.today.isoformat() if report.today else "?"
@@ -593,6 +638,33 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
                 out.extend(_wrap(d.note, width, " " * 35))
                 if d.where:
                     out.extend(_wrap(str(d.where), width, " " * 35))
+        out.append("")
+    rule_w = max([len(r.rule.id) for r in report.results] + [4])
+    out.append(f"All rules ({len(report.results)})")
+    head = f"{'Status':<13}{'Level':<7}{'Rule':<{rule_w + 2}}{'Citation':<12}Where in the content"
+    out.append(head)
+    out.append(f"{'':<20}Source")
+    out.append("-" * min(width, max(len(head), 60)))
+    where_col = 13 + 7 + rule_w + 2 + 12
+    for res in report.results:
+        r = res.rule
+        label = STATUS_SHORT[res.status]
+        where = _where_short(res)
+        first = f"{r.level:<7}{r.id:<{rule_w + 2}}{CONFIDENCE_SHORT[r.confidence]:<12}"
+        if where_col + len(where) <= width:
+            out.append(st(f"{label:<13}", res.status) + (first + where).rstrip())
+        else:
+            out.append(st(f"{label:<13}", res.status) + first.rstrip())
+            out.extend(_wrap(where, width, " " * 20))
+        out.extend(_wrap(r.source, width, " " * 20))
+    out.append("")
+    others = [r for r in report.results if r.status in ("manual", "not_in_force")]
+    if others:
+        out.append("For information")
+        for res in others:
+            kind = "check by hand" if res.status == "manual" else "not yet in force"
+            out.append(f"  {res.rule.id} ({kind}, {CONFIDENCE_WORDS[res.rule.confidence]})")
+            out.extend(_wrap(res.message, width, "    "))
         out.append("")
     out.extend(_wrap(report.summary(), width, ""))
     out.append(st(verdict(report), "pass" if report.passed else "fail"))
@@ -638,6 +710,27 @@ def format_markdown(report: CheckReport) -> str:
                 hint = f" Hint: {_md(p.hint)}" if p.hint else ""
                 out.append(f"- `{_md(str(p.where))}`: {_md(p.message)}.{hint}")
             out.append("")
+    if report.needs_review:
+        out.append("## Needs review: a checklist for reviewers")
+        out.append("")
+        out.append(
+            "The content states these only in words, so the check cannot decide them: they are never "
+            "counted as met. Read each text and tick the box when it meets the requirement; better, "
+            'state the facts in the content (see the README, "Facts and needs review").'
+        )
+        out.append("")
+        for res in report.needs_review:
+            r = res.rule
+            out.append(
+                f"- [ ] `{r.id}` ({r.level}, {CONFIDENCE_WORDS[r.confidence]}): {_md(r.requirement)} "
+                f"*Source: {_md(r.source)}.*"
+            )
+            for q in res.quotes:
+                out.append(f"  - `{_md(str(q.where))}`:")
+                out.append("")
+                out.append("    > " + " ".join(q.text.split()))
+                out.append("")
+        out.append("")
     others = [r for r in report.results if r.status in ("manual", "not_in_force")]
     if others:
         out.append("## For information")
@@ -675,9 +768,11 @@ __all__ = [
     "RuleResult",
     "blocking_reasons",
     "compliance_matrix",
+    "document_status_lines",
     "evaluate",
     "format_markdown",
     "format_text",
+    "hollow_reason",
     "run_check",
     "summary_line",
 ]

@@ -125,7 +125,7 @@ class Probe:
             return self.outcome("")
         return Outcome(
             "needs_review",
-            f"the content does not state {what} as facts; a person must read the text and confirm it",
+            f"no typed fact says {what}; a person must read the text and decide",
             tuple(self.looked),
             (),
             tuple(quotes),
