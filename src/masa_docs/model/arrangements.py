@@ -118,9 +118,6 @@ class Scrutineer(Strict):
     name: Text
     role: Text
     organisation: Text | None = None
-    employer_of_record: Text | None = Field(
-        default=None, description="Who employs or pays the scrutineer, if not their organisation."
-    )
     term_start: Date
     term_end: Date
 

@@ -505,7 +505,7 @@ def independent_scrutineer(ctx: CheckContext) -> Outcome:
     probe = Probe(ctx)
     probe.text((*base, "name"), min_words=1)
     officers = {n.casefold() for p in c.partners for n in (p.lsp.name, p.dsp.name)}
-    for fld in ("organisation", "employer_of_record"):
+    for fld in ("organisation",):
         org = getattr(s, fld)
         probe.look((*base, fld))
         if not org:
