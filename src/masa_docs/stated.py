@@ -60,14 +60,11 @@ def stated_facts(c: Content) -> dict[str, str]:
         out["notification"] = text
     if facts is not None and facts.rapid_review is not None:
         r = facts.rapid_review
-        out["rapid_review"] = (
-            f"A rapid review is completed within {_days(r.within_working_days)} of the notification"
-            + (
-                ", and sent to the Child Safeguarding Practice Review Panel with the decision on a local review."
-                if r.sent_to_panel
-                else "."
-            )
-        )
+        text = f"A rapid review is completed within {_days(r.within_working_days)} of the notification"
+        if r.sent_to_panel:
+            text += ", and sent to the Child Safeguarding Practice Review Panel with the decision on a "
+            text += "local review"
+        out["rapid_review"] = text + "."
     if facts is not None and facts.publication is not None:
         p = facts.publication
         if p.completed_reviews_published:
