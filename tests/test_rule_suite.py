@@ -143,7 +143,12 @@ MUTATIONS: dict[str, list[tuple[str, Edits, dict[str, Any]]]] = {
         ("a Commissioner outside London", set_partner("police", "lsp.title", "Commissioner"), {}),
         ("a vacancy", set_partner("icb", "lsp.name", "Vacant"), {}),
     ],
+    "lead-lsp-functions": [
+        ("a leadership group that decides '-'", narrative("governance.yaml:groups.0.decides", ["-"]), {}),
+        ("... or 'N/A'", narrative("governance.yaml:groups.0.decides", ["N/A", "TBC"]), {}),
+    ],
     "lead-dsp-seniority": [
+        ("'N/A' as the DSP's title", set_partner("police", "dsp.title", "N/A"), {}),
         ("a Safeguarding Administrator", set_partner("icb", "dsp.title", "Safeguarding Administrator"), {}),
     ],
     "lead-dsp-named": [
@@ -640,6 +645,16 @@ def test_the_example_has_no_hollow_text(example_root: Path) -> None:
 def test_hollow_detector(text: str, narrative: bool, why: str | None) -> None:
     got = hollow(text, narrative=narrative)
     assert (got is None) if why is None else (got is not None and got.startswith(why)), got
+
+
+def test_fixed_choices_and_ids_are_not_judged_as_text(make_content: Any, tmp_path: Path) -> None:
+    from masa_docs.substance import content_hollow_fields
+
+    root = make_content(
+        tmp_path, edits=edit("reviews.yaml", lambda d: d["reviews"][0].update(decision="pending"))
+    )
+    found = {h.loc for h in content_hollow_fields(load_content(root).content)}
+    assert ("reviews", "reviews", 0, "decision") not in found  # 'pending' is a choice, not a placeholder
 
 
 def test_publish_prints_each_documents_status(example_root: Path, tmp_path: Path) -> None:

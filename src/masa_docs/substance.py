@@ -16,6 +16,7 @@ short fields (names, titles, list items) are only checked for placeholders, neve
 from __future__ import annotations
 
 import re
+import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,21 +139,46 @@ def is_narrative_at(root: Any, loc: Loc) -> bool:
     return _args_narrative(info.annotation) if inside_list else _is_narrative(info)
 
 
-def hollow_fields(obj: Any, loc: Loc = (), *, narrative: bool = False) -> Iterator[HollowField]:
-    """Every hollow string in a content model (or part of one), with its path."""
+def text_kind(tp: Any, metadata: Any = ()) -> str | None:
+    """ "narrative" (Markdown), "text" (free text) or None (an id, a URL, a choice, not text) for
+    an annotation; lists and mappings give the kind of their items."""
+    from .model.base import NARRATIVE
+
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        return text_kind(args[0], args[1:])
+    if origin in (typing.Union, types.UnionType):
+        kinds = [text_kind(a) for a in args if a is not type(None)]
+        return next((k for k in kinds if k), None)
+    if origin in (list, tuple):
+        return text_kind(args[0]) if args else None
+    if origin is dict:
+        return text_kind(args[1]) if len(args) == 2 else None
+    if tp is str:
+        if any(m is NARRATIVE for m in metadata):
+            return "narrative"
+        if any(getattr(m, "pattern", None) for m in metadata):
+            return None  # an id, a web address, an email address: checked by the model
+        return "text"
+    return None
+
+
+def hollow_fields(obj: Any, loc: Loc = (), *, kind: str | None = None) -> Iterator[HollowField]:
+    """Every hollow string in a content model (or part of one), with its path. Only free text is
+    judged: ids, web addresses, dates and fixed choices (such as a status) are not."""
     if isinstance(obj, BaseModel):
-        fields = type(obj).model_fields
-        for name, info in fields.items():
+        for name, info in type(obj).model_fields.items():
             value = getattr(obj, name)
-            is_md = _is_narrative(info) or _args_narrative(info.annotation)
-            yield from hollow_fields(value, (*loc, name), narrative=is_md)
+            yield from hollow_fields(value, (*loc, name), kind=text_kind(info.annotation, info.metadata))
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            yield from hollow_fields(value, (*loc, key), narrative=narrative)
+            yield from hollow_fields(value, (*loc, key), kind=kind)
     elif isinstance(obj, list | tuple):
         for i, value in enumerate(obj):
-            yield from hollow_fields(value, (*loc, i), narrative=narrative)
-    elif isinstance(obj, str):
+            yield from hollow_fields(value, (*loc, i), kind=kind)
+    elif isinstance(obj, str) and kind is not None:
+        narrative = kind == "narrative"
         reason = hollow(obj, narrative=narrative)
         if reason:
             yield HollowField(loc, reason, narrative)
@@ -193,4 +219,5 @@ __all__ = [
     "hollow_diagnostics",
     "hollow_fields",
     "is_narrative_at",
+    "text_kind",
 ]

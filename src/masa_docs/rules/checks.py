@@ -874,6 +874,8 @@ def lsp_leadership(ctx: CheckContext) -> Outcome:
                 f"'{g.name}' does not say what it decides",
                 "list its decisions (priorities, budget, sign-off of the documents)",
             )
+        else:
+            probe.text(("governance", "groups", i, "decides"), f"what '{g.name}' decides", min_words=1)
     if ctx.covers("agreement"):
         covered = {f.partner for f in c.agreement.functions}
         probe.look(("agreement", "functions"))
