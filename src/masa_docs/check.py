@@ -499,7 +499,8 @@ def document_status_lines(
             lines.append(f"{label}: DRAFT, because " + "; ".join(meta.draft_reasons) + ".")
         else:
             lines.append(
-                f"{label}: FINAL: signed by every lead safeguarding partner, and no 'must' rule fails."
+                f"{label}: FINAL: signed by every lead safeguarding partner; no 'must' rule fails and no "
+                "field holds placeholder text."
             )
     return lines
 
