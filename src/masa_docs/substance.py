@@ -98,45 +98,24 @@ class HollowField:
         return f"{self.reason}"
 
 
-def _is_narrative(info: Any) -> bool:
-    from .model.base import NARRATIVE
-
-    return any(m is NARRATIVE for m in getattr(info, "metadata", ()))
-
-
-def _args_narrative(annotation: Any) -> bool:
-    """Whether a list/dict annotation holds Markdown items."""
-    from .model.base import NARRATIVE
-
-    for arg in typing.get_args(annotation):
-        if typing.get_origin(arg) is typing.Annotated and any(
-            m is NARRATIVE for m in typing.get_args(arg)[1:]
-        ):
-            return True
-    return False
-
-
 def is_narrative_at(root: Any, loc: Loc) -> bool:
     """Whether the field at ``loc`` in the content model ``root`` is narrative (Markdown)."""
     obj = root
     info: Any = None
-    inside_list = False
     for part in loc:
         if isinstance(obj, BaseModel) and isinstance(part, str) and part in type(obj).model_fields:
             info = type(obj).model_fields[part]
-            inside_list = False
             obj = getattr(obj, part)
         elif isinstance(obj, list | tuple | dict):
             try:
                 obj = obj[part]  # type: ignore[index]
             except (KeyError, IndexError, TypeError):
                 return False
-            inside_list = True
         else:
             return False
     if info is None:
         return False
-    return _args_narrative(info.annotation) if inside_list else _is_narrative(info)
+    return text_kind(info.annotation, info.metadata) == "narrative"
 
 
 def text_kind(tp: Any, metadata: Any = ()) -> str | None:
