@@ -559,6 +559,7 @@ def test_markdown_gives_reviewers_a_checklist_quoting_the_text(make_content: Any
     assert "    > When a council knows or suspects that a child has been abused" in md
     assert report.exit_code == 0  # needs review never fails the check ...
     assert "to review (text only, never counted as met)" in report.summary()  # ... nor counts as met
+    assert "PASSED: no 'must' rule fails, but 2 'must' rules need review by people." in format_text(report)
 
 
 def test_text_output_leads_with_not_met_then_review_then_deadlines(make_content: Any, tmp_path: Path) -> None:
@@ -608,10 +609,12 @@ def test_validate_warns_and_strict_fails_on_hollow_text(hollow_root: Path) -> No
     runner = CliRunner()
     warn = runner.invoke(main, ["validate", "--content", str(hollow_root)])
     assert warn.exit_code == 0
+    text = (hollow_root / "reviews.yaml").read_text(encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("  notification:"))
     assert (
-        "warning: process.notification: only points elsewhere ('See our website'); say it here" in warn.output
+        f"reviews.yaml:{line}:17: warning: process.notification: only points elsewhere ('See our website'); "
+        "say it here" in warn.output
     )
-    assert "reviews.yaml:" in warn.output
     strict = runner.invoke(main, ["validate", "--content", str(hollow_root), "--strict"])
     assert strict.exit_code == 2
     assert "reviews.yaml:" in strict.output and "Traceback" not in strict.output

@@ -560,15 +560,29 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def verdict(report: CheckReport) -> str:
+    """The result in one sentence. A rule that needs review is never called met."""
     musts = [r for r in report.failures if r.rule.level == "must"]
     shoulds = [r for r in report.failures if r.rule.level == "should"]
+    review = report.needs_review
+    review_musts = [r for r in review if r.rule.level == "must"]
     if report.passed:
         if report.strict:
+            if review:
+                return f"PASSED: no rule fails (strict); {_n(len(review), 'rule')} need review by people."
             return "PASSED: every rule is met (strict)."
-        extra = (
-            f" ({len(shoulds)} 'should' rule{'s' if len(shoulds) != 1 else ''} not met)" if shoulds else ""
-        )
+        should_rule, must_rule = "'should' rule", "'must' rule"
+        extra = f" ({_n(len(shoulds), should_rule)} not met)" if shoulds else ""
+        if review_musts:
+            n = len(review_musts)
+            return (
+                f"PASSED: no 'must' rule fails, but {_n(n, must_rule)} "
+                f"need{'s' if n == 1 else ''} review by people{extra}."
+            )
         return f"PASSED: every 'must' rule is met{extra}."
     if musts:
         text = f"FAILED: {len(musts)} 'must' rule{'s are' if len(musts) != 1 else ' is'} not met"
