@@ -179,6 +179,13 @@ MUTATIONS: dict[str, list[tuple[str, Edits, dict[str, Any]]]] = {
         ),
         ("a vacancy", narrative("scrutiny.yaml:scrutineer.name", "Vacant"), {}),
         (
+            "a scrutineer employed by the police force's own unit",
+            narrative(
+                "scrutiny.yaml:scrutineer.organisation", "Northmere Constabulary Professional Standards"
+            ),
+            {},
+        ),
+        (
             "a term that does not cover the period reported on",
             narrative("scrutiny.yaml:scrutineer.term_start", dt.date(2025, 9, 1)),
             {},
@@ -363,6 +370,8 @@ def test_the_shapes_are_what_they_say(tmp_path: Path) -> None:
 PARAPHRASES: dict[str, list[tuple[str, Edits]]] = {
     "lead-lsp-identity": [
         ("CEO", set_partner("local_authority", "lsp.title", "CEO")),
+        ("Chief Executive Officer", set_partner("icb", "lsp.title", "Chief Executive Officer")),
+        ("Acting Chief Constable", set_partner("police", "lsp.title", "Acting Chief Constable")),
         ("Interim Chief Exec", set_partner("icb", "lsp.title", "Interim Chief Exec")),
         ("Head of Paid Service", set_partner("local_authority", "lsp.title", "Head of Paid Service")),
         (
@@ -453,6 +462,10 @@ PARAPHRASES: dict[str, list[tuple[str, Edits]]] = {
         (
             "a scrutineer from a university",
             narrative("scrutiny.yaml:scrutineer.organisation", "University of Northmere"),
+        ),
+        (
+            "a scrutineer from a local charity that shares the area's name",
+            narrative("scrutiny.yaml:scrutineer.organisation", "Eastvale Citizens Advice Services"),
         ),
     ],
     "stat-have-regard-guidance": [

@@ -552,6 +552,9 @@ def _norm_org(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
+COUNCIL_UNITS = r"children'?s services|social care|council|department|directorate"
+
+
 def partner_owning(c: Content, org: str) -> str | None:
     """The statutory partner that ``org`` is, or is part of (its own services), or None."""
     o = org.casefold()
@@ -565,7 +568,7 @@ def partner_owning(c: Content, org: str) -> str | None:
         if (
             p.kind == "local_authority"
             and core
-            and re.search(rf"\b{re.escape(core)}\b.*\b(?:services?|council|department|directorate)\b", o)
+            and re.search(rf"\b{re.escape(core)}\b.*\b(?:{COUNCIL_UNITS})\b", o)
         ):
             return p.name
     return None
@@ -805,7 +808,7 @@ DEFAULT_LSP_TITLES: dict[str, list[str]] = {
 # Titles of people who are not the head of the body, even when they contain a head's title.
 NOT_HEAD = re.compile(
     r"\b(?:deputy|assistant|vice|associate|depute|temporary deputy)\b|\bcrime commissioner\b|\bPCC\b|"
-    r"\bexecutive (?:assistant|officer|support)\b|\b(?:PA|office) to\b|\bdirector of\b",
+    r"\bexecutive (?:assistant|support)\b|\b(?:PA|office) to\b|\bdirector of\b",
     re.IGNORECASE,
 )
 # Police forces whose chief officer is a Commissioner rather than a chief constable.
