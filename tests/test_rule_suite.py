@@ -36,6 +36,8 @@ from masa_docs.rules.checks import CheckContext, run
 from masa_docs.substance import hollow, is_narrative_at
 from test_check import FAILING
 
+pytestmark = pytest.mark.usefixtures("yaml_parse_cache")  # re-parse only the files a case changes
+
 # The example's 2025-26 report is published on 2026-09-25: a date after it keeps every
 # signature in the past.
 TODAY = dt.date(2026, 10, 15)
