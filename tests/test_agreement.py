@@ -201,7 +201,8 @@ def test_content_is_text_never_markup_or_template(make_content: Callable[..., Pa
     tables = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert f"Reference: {expected}" in text
     assert "Eastvale & <Vale> Council {{ 6*6 }}" in text + tables
-    assert "49" not in text and "36" not in tables
+    no_fingerprint = re.sub(r"[0-9a-f]{8,}", "", text)  # the content fingerprint may contain "49"
+    assert "49" not in no_fingerprint and "36" not in tables
 
 
 def test_markdown_narrative_becomes_clauses_lists_and_links(

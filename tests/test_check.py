@@ -128,6 +128,29 @@ def _at_risk_without_analysis(data: Any) -> None:
     pr.pop("analysis", None)
 
 
+def _facts(section: str, **values: Any) -> dict[str, Callable[[str], str]]:
+    """Set typed facts in reviews.yaml ``facts.<section>``."""
+    return change("reviews.yaml", lambda d: d["facts"][section].update(values))
+
+
+def _signed_then(fn: Callable[[Any], None]) -> dict[str, Callable[[str], str]]:
+    """Sign every document (SIGN_ALL), then apply ``fn`` to signatures.yaml."""
+
+    def edit(d: Any) -> None:
+        _sign_all(d)
+        fn(d)
+
+    return {"signatures.yaml": yaml_edit(edit)}
+
+
+def _sign_all(d: Any) -> None:
+    d["agreement"].append({"partner": "northmere-police", "signed_on": dt.date(2026, 3, 20)})
+    d["yearly_report"]["2025-26"] = [
+        {"partner": p, "signed_on": dt.date(2026, 9, 20)}
+        for p in ("northmere-council", "eastvale-council", "nev-icb", "northmere-police")
+    ]
+
+
 NOTIFY = "reviews.yaml"
 REPORT = "reports/2025-26.yaml"
 TBC = "TBC"
@@ -156,6 +179,13 @@ FAILING: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "lead-lsp-identity": (set_("partners.yaml", "0.lsp.title", "Director of Children's Services"), ()),
     "lead-lsp-functions": (set_("governance.yaml", "groups.0.decides", []), ()),
     "lead-lsp-signoff": ({"signatures.yaml": None}, ()),
+    "lead-lsp-signoff-yearly-report": (
+        _signed_then(lambda d: d["yearly_report"]["2025-26"][0].update(signatory="Deputy Clerk")),
+        (),
+    ),
+    "lead-lsp-signoff-budget": (set_("funding.yaml", "years.1.approved_on", None), ()),
+    "agr-signoff": (_signed_then(lambda d: d["agreement"][0].update(signed_on=dt.date(2030, 1, 1))), ()),
+    "yr-contents": (set_(REPORT, "review_actions", "N/A"), ()),
     "lead-dsp-named": (change("partners.yaml", _rename_dsp), ()),
     "lead-dsp-seniority": (change("partners.yaml", lambda d: _current(d[0]).update(instrument=TBC)), ()),
     "lead-lsp-retains-accountability": (
@@ -190,7 +220,7 @@ FAILING: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "agr-liabilities": (set_("liabilities.yaml", "indemnities", TBC), ()),
     "agr-insurance": (change("liabilities.yaml", _without("insurance", "northmere-police")), ()),
     "agr-delegation-trail": (change("partners.yaml", _delegation_gap), ()),
-    "agr-report-preparation": (sub_all("governance.yaml", r"(yearly|annual) report", "review document"), ()),
+    "agr-report-preparation": (set_("governance.yaml", "yearly_report.approved_by", "executive"), ()),
     "yr-accessible": (set_(REPORT, "summary", TBC), ()),
     "easy-read-reading-age": (set_("plain-language.yaml", "target_reading_age", 7), ()),
     "yr-focus": (set_(REPORT, "priorities.0.evidence", TBC), ()),
@@ -201,61 +231,24 @@ FAILING: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "yr-wt2023-extras": (set_(REPORT, "education", TBC), ()),
     "thr-publish": (set_("threshold.yaml", "principles", TBC), ()),
     "thr-early-help": (set_("threshold.yaml", "early_help", TBC), ()),
-    "thr-referral-criteria": (sub_all("threshold.yaml", r"\b(s\.|section )31\b", "care proceedings"), ()),
+    "thr-referral-criteria": (set_("threshold.yaml", "statutory_criteria", ["s17", "s20", "s47"]), ()),
     "thr-procedures": (set_("threshold.yaml", "procedures.disabled_children", TBC), ()),
     "thr-signoff": (set_("signatures.yaml", "threshold", []), ()),
-    "rev-notify-panel": (
-        set_(NOTIFY, "process.notification", "The council tells the partners within five working days."),
-        (),
-    ),
-    "rev-notify-timing": (
-        set_(
-            NOTIFY,
-            "process.notification",
-            "The council notifies the Child Safeguarding Practice Review Panel.",
-        ),
-        (),
-    ),
-    "rev-lac-death": (
-        set_(
-            NOTIFY,
-            "process.notification",
-            "The council notifies the Child Safeguarding Practice Review Panel within five working days.",
-        ),
-        (),
-    ),
-    "rev-rapid-review": (
-        set_(NOTIFY, "process.rapid_review", "A rapid review is held and sent to the national panel."),
-        (),
-    ),
-    "rev-rapid-to-panel": (
-        set_(
-            NOTIFY,
-            "process.rapid_review",
-            "The Rapid Review Panel meets within 15 working days of notification.",
-        ),
-        (),
-    ),
+    "rev-notify-panel": (_facts("notification", notifies=["safeguarding_partners"]), ()),
+    "rev-notify-timing": (_facts("notification", within_working_days=25), ()),
+    "rev-lac-death": (_facts("notification", includes_looked_after_child_deaths=False), ()),
+    "rev-rapid-review": (_facts("rapid_review", within_working_days=30), ()),
+    "rev-rapid-to-panel": (_facts("rapid_review", sent_to_panel=False), ()),
     "rev-lcspr-publish": (set_(NOTIFY, "process.publication", TBC), ()),
 }
 
 # The example deliberately leaves the agreement and the 2025-26 report unsigned (it shows a draft);
-# signing them makes lead-lsp-signoff pass.
-SIGN_ALL = {
-    "signatures.yaml": yaml_edit(
-        lambda d: (
-            d["agreement"].append({"partner": "northmere-police", "signed_on": dt.date(2026, 3, 20)}),
-            d["yearly_report"].__setitem__(
-                "2025-26",
-                [
-                    {"partner": p, "signed_on": dt.date(2026, 9, 20)}
-                    for p in ("northmere-council", "eastvale-council", "nev-icb", "northmere-police")
-                ],
-            ),
-        )
-    )
+# signing them makes the sign-off rules pass.
+SIGN_ALL = {"signatures.yaml": yaml_edit(_sign_all)}
+PASSING_EDITS: dict[str, dict[str, Any]] = {
+    "lead-lsp-signoff-yearly-report": SIGN_ALL,
+    "agr-signoff": SIGN_ALL,
 }
-PASSING_EDITS: dict[str, dict[str, Any]] = {"lead-lsp-signoff": SIGN_ALL}
 
 
 def invoke(*args: str) -> Result:
@@ -268,7 +261,12 @@ def not_met_section(output: str) -> str:
         return ""
     end = min(
         i
-        for i in (output.find("\nFor information", start), output.find("\nDeadlines", start), len(output))
+        for i in (
+            output.find("\nNeeds review", start),
+            output.find("\nDeadlines", start),
+            output.find("\nAll rules", start),
+            len(output),
+        )
         if i > 0
     )
     return output[start:end]
@@ -366,7 +364,7 @@ def test_failure_is_located_file_line_column(make_content: Any, tmp_path: Path) 
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("acting_on_findings:"))
     result = invoke("--content", str(root), "--today", TODAY, "--strict")
     assert re.search(
-        rf"scrutiny\.yaml:{line}:\d+ acting_on_findings\n +scrutiny.acting_on_findings still holds a "
+        rf"scrutiny\.yaml:{line}:\d+ acting_on_findings\n +scrutiny.acting_on_findings is a "
         r"placeholder \('TBC'\)",
         result.output,
     )
@@ -398,7 +396,9 @@ def test_json_report_validates_against_the_shipped_schema(
 ) -> None:
     schema = _schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    for root, code in ((example_root, 0), (make_content(tmp_path, edits=FAILING["rev-lac-death"][0]), 1)):
+    failing = make_content(tmp_path / "a", edits=FAILING["rev-notify-panel"][0])
+    no_facts = make_content(tmp_path / "b", edits=set_("reviews.yaml", "facts", None))
+    for root, code in ((example_root, 0), (failing, 1), (no_facts, 0)):
         result = invoke("--content", str(root), "--today", TODAY, "--format", "json")
         assert result.exit_code == code
         data = json.loads(result.output)
@@ -423,14 +423,14 @@ def test_json_carries_confidence_and_location(example_root: Path) -> None:
 
 
 def test_markdown_report(example_root: Path, make_content: Any, tmp_path: Path) -> None:
-    root = make_content(tmp_path, edits=FAILING["rev-lac-death"][0])
+    root = make_content(tmp_path, edits=FAILING["rev-notify-panel"][0])
     result = invoke("--content", str(root), "--today", TODAY, "--format", "markdown")
     assert result.exit_code == 1
     out = result.output
     assert out.startswith("# Compliance check: ")
     assert "| Rule | Status | Level | Where in the content | Source | Citation |" in out
-    assert "| `rev-lac-death` | **Not met** | must |" in out
-    assert "### `rev-lac-death` (must, partly verified citation)" in out
+    assert "| `rev-notify-panel` | **Not met** | must |" in out
+    assert "### `rev-notify-panel` (must, partly verified citation)" in out
     assert "unverified citation" in out  # the confidence of unverified rules is carried
 
 
@@ -492,7 +492,9 @@ def test_matrix_is_per_document(example: LoadedContent) -> None:
     arr = {r.rule_id: r for r in compliance_matrix(example, "arrangements")}
     agr = {r.rule_id: r for r in compliance_matrix(example, "agreement")}
     assert arr["lead-lsp-signoff"].status == "met"
-    assert agr["lead-lsp-signoff"].status == "not_met"
+    assert agr["agr-signoff"].status == "not_met"
+    assert "lead-lsp-signoff" not in agr and "agr-signoff" not in arr  # one rule per document
+    assert arr["stat-info-requests"].status == agr["stat-info-requests"].status == "met"
     assert arr["future-macpt"].status == "not_applicable"
     assert arr["future-macpt"].status_label == "Not yet in force"
 
@@ -500,10 +502,10 @@ def test_matrix_is_per_document(example: LoadedContent) -> None:
 def test_blocking_reasons(example: LoadedContent, make_content: Any, tmp_path: Path) -> None:
     assert blocking_reasons(example, "arrangements") == ()
     assert blocking_reasons(example, "agreement") == ()  # only "must" rules block
-    root = make_content(tmp_path, edits=FAILING["rev-lac-death"][0])
+    root = make_content(tmp_path, edits=FAILING["rev-notify-panel"][0])
     loaded = load_content(root)
     reasons = blocking_reasons(loaded, "arrangements")
-    assert len(reasons) == 1 and reasons[0].startswith("compliance rule rev-lac-death is not met")
+    assert len(reasons) == 1 and reasons[0].startswith("compliance rule rev-notify-panel is not met")
     assert "partly verified citation" in reasons[0]
     assert blocking_reasons(loaded, "threshold") == ()
 
@@ -511,11 +513,11 @@ def test_blocking_reasons(example: LoadedContent, make_content: Any, tmp_path: P
 def test_blocking_keeps_the_document_a_draft(make_content: Any, tmp_path: Path) -> None:
     from masa_docs.render.context import document_meta
 
-    root = make_content(tmp_path, edits=FAILING["rev-lac-death"][0])
+    root = make_content(tmp_path, edits=FAILING["rev-notify-panel"][0])
     loaded = load_content(root)
     meta = document_meta(loaded, "arrangements", blocking=blocking_reasons(loaded, "arrangements"))
     assert meta.status == "draft"
-    assert any("rev-lac-death" in r for r in meta.draft_reasons)
+    assert any("rev-notify-panel" in r for r in meta.draft_reasons)
 
 
 def test_summary_line(example: LoadedContent) -> None:
@@ -525,10 +527,18 @@ def test_summary_line(example: LoadedContent) -> None:
     assert "not met (0 must," in line
 
 
-def test_rules_never_read_the_clock(example: LoadedContent) -> None:
-    a = run_check(example, today=dt.date(2020, 1, 1))
-    b = run_check(example, today=dt.date(2040, 1, 1))
+def test_rules_read_only_the_given_today(example: LoadedContent) -> None:
+    a = run_check(example, today=dt.date(2026, 4, 15))
+    b = run_check(example, today=dt.date(2026, 9, 1))
     assert [(r.rule.id, r.status) for r in a.results] == [(r.rule.id, r.status) for r in b.results]
+    # Years later the next yearly report is overdue: only the rules about time passing change.
+    late = run_check(example, today=dt.date(2040, 1, 1))
+    changed = {r.rule.id for r, s in zip(late.results, a.results, strict=True) if r.status != s.status}
+    assert changed == {"stat-yearly-report"}
+    assert (
+        "the next yearly report is overdue"
+        in late.results[[r.rule.id for r in late.results].index("stat-yearly-report")].message
+    )
 
 
 # ---------------------------------------------------------------------------- the WT2018 pack

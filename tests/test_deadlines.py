@@ -26,10 +26,26 @@ def by_id(items: list[Deadline]) -> dict[str, Deadline]:
         (dt.date(2025, 7, 21), 15, dt.date(2025, 8, 11)),  # Monday + 15 working days = Monday 3 weeks on
         (dt.date(2025, 7, 25), 1, dt.date(2025, 7, 28)),  # Friday + 1 = Monday
         (dt.date(2025, 7, 26), 1, dt.date(2025, 7, 28)),  # Saturday + 1 = Monday
+        # England's bank holidays are not working days:
+        (dt.date(2025, 4, 10), 15, dt.date(2025, 5, 6)),  # Good Friday, Easter Monday, May Day
+        (dt.date(2025, 12, 22), 5, dt.date(2025, 12, 31)),  # Christmas Day and Boxing Day
+        (dt.date(2025, 12, 22), 6, dt.date(2026, 1, 2)),  # ... and New Year's Day
+        (dt.date(2021, 12, 24), 1, dt.date(2021, 12, 29)),  # substitute days for a weekend Christmas
+        (dt.date(2021, 12, 31), 1, dt.date(2022, 1, 4)),  # New Year's Day (Saturday) moved to Monday
+        (dt.date(2025, 8, 22), 1, dt.date(2025, 8, 26)),  # the August bank holiday
     ],
 )
 def test_working_days_after(start: dt.date, n: int, expected: dt.date) -> None:
     assert working_days_after(start, n) == expected
+
+
+def test_bank_holidays_are_englands() -> None:
+    from masa_docs.deadlines import is_working_day
+
+    assert not is_working_day(dt.date(2025, 4, 21))  # Easter Monday
+    assert is_working_day(dt.date(2025, 3, 17))  # St Patrick's Day is a holiday in Northern Ireland only
+    assert is_working_day(dt.date(2025, 8, 4))  # Scotland's summer holiday, not England's
+    assert is_working_day(dt.date(2025, 11, 11))
 
 
 def test_add_months_clamps_to_the_month_end() -> None:
@@ -124,7 +140,7 @@ def test_check_prints_the_warnings(example_root: Path) -> None:
     assert "PAST  2026-06-30" in out  # a delegation review that is overdue on that day
 
 
-def test_today_does_not_change_the_rules(example_root: Path) -> None:
+def test_today_changes_only_rules_about_time_passing(example_root: Path) -> None:
     import json
 
     def statuses(today: str) -> list[tuple[str, str]]:
@@ -133,7 +149,10 @@ def test_today_does_not_change_the_rules(example_root: Path) -> None:
         )
         return [(r["id"], r["status"]) for r in json.loads(result.output)["rules"]]
 
-    assert statuses("2020-01-01") == statuses("2030-01-01")
+    assert statuses("2026-04-15") == statuses("2026-09-30")
+    late = dict(statuses("2030-01-01"))
+    assert late.pop("stat-yearly-report") == "fail"  # the next report is overdue
+    assert late == {k: v for k, v in statuses("2026-04-15") if k != "stat-yearly-report"}
 
 
 def test_bad_today_is_a_usage_error(example_root: Path) -> None:

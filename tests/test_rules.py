@@ -90,6 +90,8 @@ REFERENCE_IDS = [
 SEED_IDS = ["agr-liabilities", "agr-insurance", "agr-delegation-trail", "agr-report-preparation"]
 # Good practice for the easy-read versions (issue 19), not a statutory requirement.
 EASY_READ_IDS = ["easy-read-reading-age"]
+# Requirements the audit (reference, corrections section) asked to check one by one.
+SPLIT_IDS = ["yr-contents", "lead-lsp-signoff-yearly-report", "lead-lsp-signoff-budget", "agr-signoff"]
 CONFIDENCE_MAP = {
     "primary": "verified",
     "secondary": "partial",
@@ -114,19 +116,39 @@ def test_every_reference_requirement_is_a_wt2023_rule() -> None:
     ids = load_pack("wt2023").ids
     missing = [i for i in REFERENCE_IDS + SEED_IDS if i not in ids]
     assert not missing
-    assert len(ids) == len(REFERENCE_IDS) + len(SEED_IDS) + len(EASY_READ_IDS)
+    assert len(ids) == len(REFERENCE_IDS) + len(SEED_IDS) + len(SPLIT_IDS) + len(EASY_READ_IDS)
+    assert set(SPLIT_IDS) <= set(ids)
+
+
+# The reference's "Corrections after an audit of the rule pack" section stands over its YAML
+# block: powers and permissive sections are "should", the looked-after child's death is guidance
+# with an unverified source, and the schedule is only partly verified.
+CORRECTED: dict[str, dict[str, str]] = {
+    "stat-info-requests": {"level": "should"},
+    "stat-funding-powers": {"level": "should"},
+    "stat-combined-areas": {"level": "should"},
+    "rev-lac-death": {"level": "should", "basis": "guidance", "verified": "unverified"},
+    "stat-relevant-agency-def": {"verified": "partial"},
+}
+# ... and the sign-off is checked one document at a time.
+SPLIT_DOCS = {
+    "lead-lsp-signoff": ["lead-lsp-signoff", "lead-lsp-signoff-yearly-report", "thr-signoff", "agr-signoff"],
+}
 
 
 @pytest.mark.skipif(not REFERENCE.is_file(), reason="shared/reference is not checked out beside the repo")
 def test_rules_carry_the_references_level_and_confidence() -> None:
     pack = load_pack("wt2023")
+    assert "## Corrections after an audit of the rule pack" in REFERENCE.read_text(encoding="utf-8")
     for ref in reference_requirements():
+        ref = {**ref, **CORRECTED.get(ref["id"], {})}
         rule = pack.rule(ref["id"])
         assert rule.level == ref["level"], rule.id
         assert rule.basis == ref["basis"], rule.id
         assert rule.reference_verified == ref["verified"], rule.id
         assert rule.confidence == CONFIDENCE_MAP[ref["verified"]], rule.id
-        assert set(rule.docs) >= {d.replace("_", "-") for d in ref["doc"]}, rule.id
+        docs = {d for rid in SPLIT_DOCS.get(rule.id, [rule.id]) for d in pack.rule(rid).docs}
+        assert docs >= {d.replace("_", "-") for d in ref["doc"]}, rule.id
 
 
 @pytest.mark.skipif(not REFERENCE.is_file(), reason="shared/reference is not checked out beside the repo")
@@ -199,7 +221,7 @@ def test_unknown_edition_is_a_user_error() -> None:
     ("text", "problem"),
     [
         ("The partners meet four times a year.", None),
-        ("TBC", "still holds a placeholder ('TBC')"),
+        ("TBC", "is a placeholder ('TBC')"),
         ("Dates to be confirmed by the executive.", "still holds a placeholder ('to be confirmed')"),
         ("Lorem ipsum dolor sit amet", "still holds a placeholder ('Lorem ipsum')"),
         ("[Insert the funding formula here]", "still holds a placeholder ('[Insert')"),

@@ -21,16 +21,18 @@ from . import __version__
 from .documents import DOCUMENTS
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
+from .substance import is_narrative_at
 
 if TYPE_CHECKING:
     from .deadlines import Deadline
     from .load import LoadedContent
 
-Status = Literal["pass", "fail", "not_applicable", "manual", "not_in_force"]
-STATUSES: tuple[Status, ...] = ("pass", "fail", "manual", "not_in_force", "not_applicable")
+Status = Literal["pass", "fail", "needs_review", "not_applicable", "manual", "not_in_force"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "needs_review", "manual", "not_in_force", "not_applicable")
 STATUS_LABELS: dict[str, str] = {
     "pass": "met",
     "fail": "NOT MET",
+    "needs_review": "needs review",
     "manual": "manual",
     "not_in_force": "not in force",
     "not_applicable": "n/a",
@@ -38,6 +40,7 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_WORDS: dict[str, str] = {  # for documents
     "pass": "Met",
     "fail": "Not met",
+    "needs_review": "Needs review by people",
     "manual": "Checked by people",
     "not_in_force": "Not yet in force",
     "not_applicable": "Not applicable",
@@ -83,12 +86,24 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Text a reviewer must read to decide a "needs review" rule."""
+
+    where: Location
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"where": self.where.as_dict(), "text": self.text}
+
+
+@dataclass(frozen=True)
 class RuleResult:
     rule: Rule
     status: Status
     message: str
     where: tuple[Location, ...] = ()  # what was looked at
     problems: tuple[Problem, ...] = ()
+    quotes: tuple[Quote, ...] = ()  # for "needs_review"
 
     @property
     def failed(self) -> bool:
@@ -119,6 +134,7 @@ class RuleResult:
             },
             "where": [w.as_dict() for w in self.where],
             "problems": [p.as_dict() for p in self.problems],
+            "quotes": [q.as_dict() for q in self.quotes],
         }
 
 
@@ -139,6 +155,10 @@ class CheckReport:
     @property
     def failures(self) -> list[RuleResult]:
         return [r for r in self.results if r.failed]
+
+    @property
+    def needs_review(self) -> list[RuleResult]:
+        return [r for r in self.results if r.status == "needs_review"]
 
     @property
     def blocking(self) -> list[RuleResult]:
@@ -226,6 +246,7 @@ def evaluate(
     docs: tuple[str, ...] | None = None,
     period: str | None = None,
     edition: str | None = None,
+    today: dt.date | None = None,
 ) -> RuleResult:
     """Evaluate one rule for ``docs`` (default: every document it applies to)."""
     c = loaded.content
@@ -234,11 +255,12 @@ def evaluate(
         return RuleResult(rule, "not_in_force", rule.note or "not yet in force")
     if period is None and "yearly-report" in scope:
         period = c.latest_period
-    ctx = CheckContext(c, scope, edition_of(loaded, edition), period)
+    ctx = CheckContext(c, scope, edition_of(loaded, edition), period, today, edition is not None)
     outcome = _outcome(rule, ctx)
     looked = tuple(_locate(loaded, loc) for loc in outcome.looked_at)
     problems = tuple(Problem(f.message, _locate(loaded, f.loc), f.hint) for f in outcome.findings)
-    return RuleResult(rule, outcome.status, outcome.message, looked, problems)
+    quotes = tuple(Quote(_locate(loaded, loc), text) for loc, text in outcome.quotes)
+    return RuleResult(rule, outcome.status, outcome.message, looked, problems, quotes)
 
 
 def _outcome(rule: Rule, ctx: CheckContext) -> Outcome:
@@ -255,9 +277,10 @@ def _outcome(rule: Rule, ctx: CheckContext) -> Outcome:
     if "fail" in statuses:
         msg = next(p.message for p in parts if p.status == "fail")
         return Outcome("fail", msg, looked, findings)
-    for s in ("manual", "pass"):
+    for s in ("needs_review", "manual", "pass"):
         if s in statuses:
-            return Outcome(s, "; ".join(p.message for p in parts if p.status == s), looked)
+            quotes = tuple(q for p in parts for q in p.quotes)
+            return Outcome(s, "; ".join(p.message for p in parts if p.status == s), looked, (), quotes)
     return Outcome("not_applicable", parts[0].message, looked)
 
 
@@ -276,7 +299,7 @@ def _declarative(rule: Rule, ctx: CheckContext) -> Outcome:
             probe.fail(_stem(ctx, text), f"{text} has nothing in it", f"fill in {text}")
         for loc in locs:
             probe.look(loc)
-            problem = text_problem(resolve(ctx.content, loc), 1)
+            problem = text_problem(resolve(ctx.content, loc), 1, narrative=is_narrative_at(ctx.content, loc))
             if problem:
                 probe.fail(loc, f"{text} {problem}", f"fill in {text}")
     for text, least in rule.min_items.items():
@@ -306,8 +329,10 @@ def run_check(
 ) -> CheckReport:
     """Evaluate every rule (pack + local) against the content.
 
-    ``period`` picks the yearly report (default: the latest). ``today`` is used only for the
-    deadline warnings (default: the real date), never by a rule.
+    ``period`` picks the yearly report (default: the latest). ``today`` (default: the real date)
+    dates the deadline warnings and the few rules about time that has passed: a signature dated
+    after today, an agreement that has expired, a yearly report that is overdue. Documents never
+    depend on it (:func:`compliance_matrix` and :func:`blocking_reasons` pass no date).
     """
     from .errors import MasaError, did_you_mean
 
@@ -321,12 +346,12 @@ def run_check(
         )
     period = period or c.latest_period
     rules, local = rules_for(loaded, ed)
-    results = tuple(evaluate(r, loaded, period=period, edition=ed) for r in rules)
+    today = today or dt.date.today()  # the one place the clock is read (never for documents)
+    results = tuple(evaluate(r, loaded, period=period, edition=edition, today=today) for r in rules)
     dls: tuple[Deadline, ...] = ()
     if deadlines:
         from .deadlines import deadlines as find_deadlines
 
-        today = today or dt.date.today()  # the one place the clock is read: warnings only
         dls = tuple(find_deadlines(loaded, today, local))
     return CheckReport(
         edition=ed,
@@ -422,7 +447,62 @@ def blocking_reasons(
         if res.failed:
             caveat = "" if rule.confidence == "verified" else f" ({CONFIDENCE_WORDS[rule.confidence]})"
             reasons.append(f"compliance rule {rule.id} is not met{caveat}: {res.message}")
+    hollow = hollow_reason(loaded, doc_name, period)
+    if hollow:
+        reasons.append(hollow)
     return tuple(reasons)
+
+
+def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = None) -> str | None:
+    """Why placeholder or hollow text keeps ``doc_name`` a draft, or None. Every topic counts; of
+    the yearly reports, only the one being published (and none for the other documents)."""
+    from .substance import content_hollow_fields
+
+    found = [
+        h
+        for h in content_hollow_fields(loaded.content)
+        if h.loc[0] != "reports" or (doc_name == "yearly-report" and h.loc[1:2] == (period,))
+    ]
+    if not found:
+        return None
+    first = _locate(loaded, found[0].loc)
+    n = len(found)
+    return (
+        f"{n} field{'s' if n != 1 else ''} still hold{'s' if n == 1 else ''} placeholder or hollow text "
+        f"(first: {first.short} {first.field} {found[0].reason}); run 'masa-docs validate --strict'"
+    )
+
+
+def document_status_lines(
+    loaded: LoadedContent, docs: list[str] | tuple[str, ...] | None = None, period: str | None = None
+) -> list[str]:
+    """One line per document: whether it is published as final or as a draft, and why.
+
+    ``publish`` prints these after its summary. The reasons are those the documents print
+    (:func:`masa_docs.render.context.document_meta`): missing signatures, changed content,
+    failing "must" rules and placeholder text."""
+    from .publish import DOCUMENT_ORDER
+    from .render.context import document_meta
+
+    c = loaded.content
+    lines = []
+    for name in DOCUMENT_ORDER:
+        if docs and name not in docs:
+            continue
+        spec = DOCUMENTS[name]
+        p = (period or c.latest_period) if spec.periodic else None
+        if spec.periodic and p is None:
+            continue
+        meta = document_meta(loaded, name, period=p, blocking=blocking_reasons(loaded, name, p))
+        label = f"{name} {p}" if p else name
+        if meta.draft:
+            lines.append(f"{label}: DRAFT, because " + "; ".join(meta.draft_reasons) + ".")
+        else:
+            lines.append(
+                f"{label}: FINAL: signed by every lead safeguarding partner; no 'must' rule fails and no "
+                "field holds placeholder text."
+            )
+    return lines
 
 
 def summary_text(report: CheckReport) -> str:
@@ -430,6 +510,8 @@ def summary_text(report: CheckReport) -> str:
     musts = sum(1 for r in report.failures if r.rule.level == "must")
     shoulds = len(report.failures) - musts
     parts = [f"{n['pass']} met", f"{n['fail']} not met ({musts} must, {shoulds} should)"]
+    if n["needs_review"]:
+        parts.append(f"{n['needs_review']} to review (text only, never counted as met)")
     if n["manual"]:
         parts.append(f"{n['manual']} to check by hand")
     if n["not_in_force"]:
@@ -455,6 +537,7 @@ def summary_line(loaded: LoadedContent, today: dt.date | None = None) -> str:
 STATUS_SHORT = {
     "pass": "met",
     "fail": "NOT MET",
+    "needs_review": "needs review",
     "manual": "manual",
     "not_in_force": "future",
     "not_applicable": "n/a",
@@ -477,15 +560,29 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def verdict(report: CheckReport) -> str:
+    """The result in one sentence. A rule that needs review is never called met."""
     musts = [r for r in report.failures if r.rule.level == "must"]
     shoulds = [r for r in report.failures if r.rule.level == "should"]
+    review = report.needs_review
+    review_musts = [r for r in review if r.rule.level == "must"]
     if report.passed:
         if report.strict:
+            if review:
+                return f"PASSED: no rule fails (strict); {_n(len(review), 'rule')} need review by people."
             return "PASSED: every rule is met (strict)."
-        extra = (
-            f" ({len(shoulds)} 'should' rule{'s' if len(shoulds) != 1 else ''} not met)" if shoulds else ""
-        )
+        should_rule, must_rule = "'should' rule", "'must' rule"
+        extra = f" ({_n(len(shoulds), should_rule)} not met)" if shoulds else ""
+        if review_musts:
+            n = len(review_musts)
+            return (
+                f"PASSED: no 'must' rule fails, but {_n(n, must_rule)} "
+                f"need{'s' if n == 1 else ''} review by people{extra}."
+            )
         return f"PASSED: every 'must' rule is met{extra}."
     if musts:
         text = f"FAILED: {len(musts)} 'must' rule{'s are' if len(musts) != 1 else ' is'} not met"
@@ -496,7 +593,9 @@ def verdict(report: CheckReport) -> str:
 
 
 def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str:
-    """A table readable in a ``width``-column terminal, then the problems and the deadlines.
+    """The report for a ``width``-column terminal: what is not met, then what needs review (with
+    the text to read), then the deadlines, then every rule in a table and the rules for
+    information. Nothing is cut off: long values wrap.
 
     ``style(text, status)`` may colour a status word (the CLI passes click.style)."""
 
@@ -513,25 +612,7 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
         bits.append("strict")
     out.append(" · ".join(bits))
     out.append("")
-    rule_w = max([len(r.rule.id) for r in report.results] + [4])
-    head = f"{'Status':<8}{'Level':<7}{'Rule':<{rule_w + 2}}{'Citation':<12}Where in the content"
-    out.append(head)
-    out.append(f"{'':<15}Source")
-    out.append("-" * min(width, max(len(head), 60)))
-    where_w = max(10, width - 15 - (rule_w + 2) - 12)
-    for res in report.results:
-        r = res.rule
-        label = STATUS_SHORT[res.status]
-        where = _where_short(res)
-        if len(where) > where_w:
-            where = where[: where_w - 1] + "…"
-        out.append(
-            st(f"{label:<8}", res.status)
-            + f"{r.level:<7}{r.id:<{rule_w + 2}}{CONFIDENCE_SHORT[r.confidence]:<12}{where}".rstrip()
-        )
-        out.extend(_wrap(r.source, width, " " * 15))
-    out.append("")
-    fails = report.failures
+    fails = sorted(report.failures, key=lambda r: (r.rule.level != "must",))
     if fails:
         out.append(f"Not met ({len(fails)})")
         for res in fails:
@@ -540,18 +621,22 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
             out.extend(_wrap(r.requirement, width, "    "))
             out.extend(_wrap("Source: " + r.source, width, "    "))
             for p in res.problems:
-                out.append(f"    {p.where}")
+                out.append(f"    {p.where}")  # a path is never broken
                 out.extend(_wrap(p.message, width, "      "))
                 if p.hint:
                     out.extend(_wrap(f"hint: {p.hint}", width, "      "))
         out.append("")
-    others = [r for r in report.results if r.status in ("manual", "not_in_force")]
-    if others:
-        out.append("For information")
-        for res in others:
-            kind = "check by hand" if res.status == "manual" else "not yet in force"
-            out.append(f"  {res.rule.id} ({kind}, {CONFIDENCE_WORDS[res.rule.confidence]})")
+    review = report.needs_review
+    if review:
+        out.append(f"Needs review ({len(review)}): the content gives only text; read it and confirm")
+        for res in review:
+            r = res.rule
+            out.append(st(f"  {r.id}", "manual") + f"  [{r.level}, {CONFIDENCE_WORDS[r.confidence]}]")
+            out.extend(_wrap(r.requirement, width, "    "))
             out.extend(_wrap(res.message, width, "    "))
+            for q in res.quotes:
+                out.append(f"    read {q.where}:")
+                out.extend(_wrap(f"“{' '.join(q.text.split())}”", width, "      "))
         out.append("")
     if report.deadlines:
         today = report.today.isoformat() if report.today else "?"
@@ -568,6 +653,33 @@ def format_text(report: CheckReport, width: int = 100, style: Any = None) -> str
                 out.extend(_wrap(d.note, width, " " * 35))
                 if d.where:
                     out.extend(_wrap(str(d.where), width, " " * 35))
+        out.append("")
+    rule_w = max([len(r.rule.id) for r in report.results] + [4])
+    out.append(f"All rules ({len(report.results)})")
+    head = f"{'Status':<13}{'Level':<7}{'Rule':<{rule_w + 2}}{'Citation':<12}Where in the content"
+    out.append(head)
+    out.append(f"{'':<20}Source")
+    out.append("-" * min(width, max(len(head), 60)))
+    where_col = 13 + 7 + rule_w + 2 + 12
+    for res in report.results:
+        r = res.rule
+        label = STATUS_SHORT[res.status]
+        where = _where_short(res)
+        first = f"{r.level:<7}{r.id:<{rule_w + 2}}{CONFIDENCE_SHORT[r.confidence]:<12}"
+        if where_col + len(where) <= width:
+            out.append(st(f"{label:<13}", res.status) + (first + where).rstrip())
+        else:
+            out.append(st(f"{label:<13}", res.status) + first.rstrip())
+            out.extend(_wrap(where, width, " " * 20))
+        out.extend(_wrap(r.source, width, " " * 20))
+    out.append("")
+    others = [r for r in report.results if r.status in ("manual", "not_in_force")]
+    if others:
+        out.append("For information")
+        for res in others:
+            kind = "check by hand" if res.status == "manual" else "not yet in force"
+            out.append(f"  {res.rule.id} ({kind}, {CONFIDENCE_WORDS[res.rule.confidence]})")
+            out.extend(_wrap(res.message, width, "    "))
         out.append("")
     out.extend(_wrap(report.summary(), width, ""))
     out.append(st(verdict(report), "pass" if report.passed else "fail"))
@@ -613,6 +725,27 @@ def format_markdown(report: CheckReport) -> str:
                 hint = f" Hint: {_md(p.hint)}" if p.hint else ""
                 out.append(f"- `{_md(str(p.where))}`: {_md(p.message)}.{hint}")
             out.append("")
+    if report.needs_review:
+        out.append("## Needs review: a checklist for reviewers")
+        out.append("")
+        out.append(
+            "The content states these only in words, so the check cannot decide them: they are never "
+            "counted as met. Read each text and tick the box when it meets the requirement; better, "
+            'state the facts in the content (see the README, "Facts and needs review").'
+        )
+        out.append("")
+        for res in report.needs_review:
+            r = res.rule
+            out.append(
+                f"- [ ] `{r.id}` ({r.level}, {CONFIDENCE_WORDS[r.confidence]}): {_md(r.requirement)} "
+                f"*Source: {_md(r.source)}.*"
+            )
+            for q in res.quotes:
+                out.append(f"  - `{_md(str(q.where))}`:")
+                out.append("")
+                out.append("    > " + " ".join(q.text.split()))
+                out.append("")
+        out.append("")
     others = [r for r in report.results if r.status in ("manual", "not_in_force")]
     if others:
         out.append("## For information")
@@ -650,9 +783,11 @@ __all__ = [
     "RuleResult",
     "blocking_reasons",
     "compliance_matrix",
+    "document_status_lines",
     "evaluate",
     "format_markdown",
     "format_text",
+    "hollow_reason",
     "run_check",
     "summary_line",
 ]

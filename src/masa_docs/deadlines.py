@@ -17,15 +17,15 @@ How each deadline is worked out (and how sure the citation is):
 - **Reviews** of the arrangements, the agreement and the threshold document; each current
   delegation's ``review_by``; the scrutineer's and the chair's terms; information-sharing
   agreements' ``review_by``; recommendations not complete by their due date; rapid reviews still
-  in progress 15 working days after notification (weekends skipped; bank holidays are not, so the
-  real date may be later). Confidence: the content's own dates (verified), the rapid-review
-  timescale partial.
+  in progress 15 working days after notification (weekends and England's bank holidays skipped).
+  Confidence: the content's own dates (verified), the rapid-review timescale partial.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from .rules import DeadlineSettings, LocalRules
@@ -75,12 +75,27 @@ class Deadline:
         }
 
 
+@lru_cache(maxsize=64)
+def england_bank_holidays(year: int) -> frozenset[dt.date]:
+    """England's bank holidays in ``year`` (substitute days included), from the ``holidays``
+    package's United Kingdom calendar, England subdivision."""
+    import holidays
+
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday, and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in england_bank_holidays(day.year)
+
+
 def working_days_after(start: dt.date, n: int) -> dt.date:
-    """The date ``n`` working days (Monday to Friday) after ``start``."""
+    """The date ``n`` working days after ``start``: weekends and England's bank holidays are
+    skipped (15 working days from Thursday 10 April 2025 is 6 May, after Easter and May Day)."""
     day = start
     while n > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             n -= 1
     return day
 
@@ -232,8 +247,8 @@ def deadlines(loaded: LoadedContent, today: dt.date, local: LocalRules | None = 
                 f"Rapid review '{r.title}' (notified {r.notified_on})",
                 working_days_after(r.notified_on, 15),
                 "partial",
-                "15 working days from notification (WT2023 ch.5, seen via a partnership page); "
-                "bank holidays are not counted out.",
+                "15 working days from notification, skipping weekends and England's bank holidays "
+                "(WT2023 ch.5, seen via a partnership page).",
                 ("reviews", "reviews", i, "notified_on"),
             )
     out.sort(key=lambda d: (d.due, d.id))

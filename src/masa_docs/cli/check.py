@@ -108,19 +108,30 @@ def check(
     type=click.Path(path_type=Path, file_okay=False),
     help="Also list the local rules in this content folder's rules.yaml.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: for reading; json: every field of every rule, for tools.",
+)
 @handle_errors
-def rules_cmd(edition: str, content_dir: Path | None) -> None:
+def rules_cmd(edition: str, content_dir: Path | None, fmt: str) -> None:
     """List the rules of a rule pack: id, level, citation confidence, documents and requirement.
 
     Add local rules in content/rules.yaml (see the README, "Compliance check").
     """
     from ..check import CONFIDENCE_WORDS
-    from ..rules import load_local_rules, load_pack
+    from ..rules import load_local_rules, load_pack, rules_json
 
     pack = load_pack(edition)
     rules = list(pack.rules)
     if content_dir is not None:
         rules += list(load_local_rules(content_dir, frozenset(pack.ids)).rules)
+    if fmt == "json":
+        click.echo(rules_json(pack, rules), nl=False)
+        return
     for r in rules:
         flags = [r.level, CONFIDENCE_WORDS[r.confidence]]
         if not r.in_force:

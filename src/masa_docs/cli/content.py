@@ -14,25 +14,28 @@ from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnost
 @click.command()
 @content_option
 @click.option(
-    "--strict", is_flag=True, help="Treat warnings (e.g. hard-to-read plain-language text) as errors."
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors: placeholder or hollow text ('N/A', 'TBC', 'See our website.', ...) "
+    "and hard-to-read plain-language text.",
 )
 @handle_errors
 def validate(content_dir: Path, strict: bool) -> None:
     """Check that the content is complete and well-formed.
 
     Reports every problem at once as FILE:LINE:COLUMN: FIELD: MESSAGE, with a hint.
-    Warnings (the readability of plain-language.yaml) do not change the exit code unless
-    --strict is given. Exit code 0 when valid, 2 when not.
+    Placeholder or hollow text and hard-to-read plain-language text are warnings: they do not
+    change the exit code unless --strict is given. Exit code 0 when valid, 2 when not.
     """
+    from ..errors import ContentError
     from ..load import load_content
     from ..readability import plain_language_diagnostics
+    from ..substance import hollow_diagnostics
 
     loaded = load_content(content_dir)
     c = loaded.content
-    warnings = plain_language_diagnostics(loaded)
+    warnings = [*hollow_diagnostics(loaded, strict=strict), *plain_language_diagnostics(loaded)]
     if warnings and strict:
-        from ..errors import ContentError
-
         raise ContentError([dataclasses.replace(w, severity="error") for w in warnings])
     if warnings:
         print_diagnostics(warnings)

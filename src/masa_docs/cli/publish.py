@@ -141,6 +141,11 @@ def publish(
             click.echo(f"{len(result.skipped)} output(s) skipped: see the hints above.")
         if result.compliance:
             click.echo(f"{result.compliance} Details: masa-docs check")
+        from ..check import document_status_lines
+        from ..load import load_content
+
+        for line in document_status_lines(load_content(content_dir), docs, period):
+            click.echo(line)
     if result.a11y:
         for problem in result.a11y:
             click.secho(str(problem), fg="red", err=True)

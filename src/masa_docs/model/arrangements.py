@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Date, Email, Id, Markdown, Money, Strict, Text
+from .base import Date, Email, Id, Markdown, Money, Strict, Text, Url
 
 # ---------------------------------------------------------------- governance.yaml
 
@@ -24,9 +24,19 @@ class Group(Strict):
     reports_to: Id | None = Field(default=None, description="Id of the group it reports to.")
 
 
+class YearlyReportDuty(Strict):
+    """Who prepares and who approves the yearly report."""
+
+    prepared_by: Id = Field(description="Id of the group that prepares the yearly report.")
+    approved_by: Id = Field(description="Id of the group that approves it (the LSPs' leadership group).")
+
+
 class Governance(Strict):
     decision_making: Markdown
     groups: list[Group] = Field(min_length=1)
+    yearly_report: YearlyReportDuty | None = Field(
+        default=None, description="Who prepares and approves the yearly report (ids of groups)."
+    )
 
 
 # ---------------------------------------------------------------- agencies.yaml
@@ -149,6 +159,9 @@ class Review(Strict):
     decision: Literal["lcspr", "no_lcspr", "national_review", "pending"] = "pending"
     status: Literal["in_progress", "completed", "published"]
     published_on: Date | None = None
+    not_published_reason: Markdown | None = Field(
+        default=None, description="Why a completed review is not published (e.g. it would harm the child)."
+    )
     summary: Markdown
     recommendations: list[Recommendation] = Field(default_factory=list)
 
@@ -161,8 +174,64 @@ class ReviewProcess(Strict):
     learning: Markdown
 
 
+NotifiedBody = Literal["panel", "safeguarding_partners", "ofsted", "secretary_of_state"]
+
+
+class NotificationFacts(Strict):
+    """What the local authority does when it learns of a serious incident, as facts."""
+
+    notifies: list[NotifiedBody] = Field(
+        min_length=1,
+        description="Who is notified of a serious incident: panel (the Child Safeguarding Practice "
+        "Review Panel), safeguarding_partners, ofsted, secretary_of_state.",
+    )
+    within_working_days: int = Field(
+        ge=1, le=365, description="Within how many working days of becoming aware."
+    )
+    includes_looked_after_child_deaths: bool = Field(
+        description="Whether the process covers the death of a looked-after child "
+        "(abuse or neglect suspected or not)."
+    )
+    looked_after_child_death_notifies: list[NotifiedBody] = Field(
+        default_factory=list,
+        description="Who is told of a looked-after child's death (e.g. ofsted, secretary_of_state).",
+    )
+
+
+class RapidReviewFacts(Strict):
+    within_working_days: int = Field(
+        ge=1, le=365, description="Rapid reviews are completed within this many working days."
+    )
+    sent_to_panel: bool = Field(
+        description="Whether the rapid review and the decision on a local review go to the Panel."
+    )
+
+
+class PublicationFacts(Strict):
+    completed_reviews_published: bool = Field(
+        description="Whether completed local child safeguarding practice reviews are published."
+    )
+    where: Url | None = Field(default=None, description="Where the published reviews are found.")
+    copy_to_panel_and_secretary_of_state: bool | None = Field(
+        default=None,
+        description="Whether the Panel and the Secretary of State get a copy before publication.",
+    )
+
+
+class ReviewFacts(Strict):
+    """The facts of the review process that the compliance check decides on."""
+
+    notification: NotificationFacts | None = None
+    rapid_review: RapidReviewFacts | None = None
+    publication: PublicationFacts | None = None
+
+
 class Reviews(Strict):
     process: ReviewProcess
+    facts: ReviewFacts | None = Field(
+        default=None,
+        description="The process as facts; without them the check asks people to review the text.",
+    )
     reviews: list[Review] = Field(default_factory=list)
 
 
@@ -233,6 +302,9 @@ class SharingAgreement(Strict):
     parties: list[Id] = Field(min_length=2)
     signed_on: Date
     review_by: Date
+    expires_on: Date | None = Field(
+        default=None, description="When the agreement lapses, if it has an end date."
+    )
 
 
 class ControllerRole(Strict):
@@ -276,9 +348,13 @@ __all__ = [
     "Liabilities",
     "Metric",
     "Money",
+    "NotificationFacts",
+    "PublicationFacts",
+    "RapidReviewFacts",
     "Recommendation",
     "RelevantAgency",
     "Review",
+    "ReviewFacts",
     "ReviewProcess",
     "Reviews",
     "Scrutineer",
@@ -290,5 +366,6 @@ __all__ = [
     "TrainingAndAudit",
     "Voice",
     "VoiceMethod",
+    "YearlyReportDuty",
     "YouthCustodyResidential",
 ]

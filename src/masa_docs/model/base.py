@@ -23,6 +23,16 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Narrative:
+    """Marks a field as narrative (checked for hollow text by :mod:`masa_docs.substance`)."""
+
+    def __repr__(self) -> str:
+        return "NARRATIVE"
+
+
+NARRATIVE = _Narrative()
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1),
@@ -30,6 +40,7 @@ Markdown = Annotated[
         description="Narrative text in Markdown (raw HTML is shown as text).",
         json_schema_extra={"contentMediaType": "text/markdown"},  # editors offer a Markdown control
     ),
+    NARRATIVE,
 ]
 Money = Annotated[
     Decimal,

@@ -29,6 +29,12 @@ class FundingYear(Strict):
     contributions: list[Contribution] = Field(min_length=1)
     total: Money = Field(description="Must equal the sum of the contributions.")
     expenditure: list[ExpenditureLine] = Field(min_length=1)
+    approved_on: Date | None = Field(
+        default=None, description="When the lead safeguarding partners approved this budget."
+    )
+    approved_by: Id | None = Field(
+        default=None, description="Id of the group that approved it (the LSPs' leadership group)."
+    )
 
     @property
     def contributions_total(self) -> Decimal:

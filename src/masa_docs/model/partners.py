@@ -47,6 +47,11 @@ class Partner(Strict):
     lsp: Person = Field(description="Lead safeguarding partner (chief executive or chief constable).")
     dsp: Person = Field(description="Delegated safeguarding partner.")
     delegations: list[Delegation] = Field(min_length=1)
+    services: list[Text] = Field(
+        default_factory=list,
+        description="Names of the partner's own services and companies (e.g. 'Northmere Children's "
+        "Services'); a scrutineer employed by one is not independent.",
+    )
 
     @property
     def kind_label(self) -> str:

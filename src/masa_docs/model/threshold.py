@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .base import Date, Email, Id, Markdown, Strict, Text, Url
@@ -54,5 +56,10 @@ class Threshold(Strict):
     levels: list[Level] = Field(min_length=2)
     early_help: Markdown
     referral_criteria: Markdown = Field(description="Criteria for s.17, s.47, s.31 and s.20.")
+    statutory_criteria: list[Literal["s17", "s20", "s31", "s47"]] | None = Field(
+        default=None,
+        description="The Children Act 1989 sections whose criteria the threshold document gives "
+        "(s17 children in need, s20 accommodation, s31 care and supervision orders, s47 enquiries).",
+    )
     procedures: Procedures
     contacts: list[ContactRoute] = Field(min_length=1)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import __version__
 from ..documents import DocumentSpec, document
+from ..stated import stated_facts
 
 if TYPE_CHECKING:
     from ..load import LoadedContent
@@ -255,6 +256,7 @@ def template_context(loaded: LoadedContent, meta: DocumentMeta) -> dict[str, Any
         "doc": meta,
         "partnership": c.partnership,
         "partners": c.partners,
+        "stated": stated_facts(c),  # the typed facts the compliance check decides on, as sentences
     }
     if meta.period:
         ctx["report"] = c.reports[meta.period]

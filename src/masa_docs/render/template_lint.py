@@ -276,6 +276,7 @@ def context_types() -> dict[str, T]:
         "doc": ModelT(DocumentMeta),
         "partnership": ModelT(Partnership),
         "partners": ListT(ModelT(Partner)),
+        "stated": DictT(ScalarT(str)),  # masa_docs.stated: the typed facts as sentences
         "md": HelperT("md"),
     }
 

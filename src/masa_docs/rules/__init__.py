@@ -390,6 +390,41 @@ def load_local_rules(root: Path, reserved_ids: set[str] | frozenset[str] = froze
     return LocalRules(rules, parsed.deadlines, smap)
 
 
+def rule_as_dict(r: Rule) -> dict[str, Any]:
+    """Every field of a rule, for ``masa-docs rules --format json``."""
+    return {
+        "id": r.id,
+        "origin": r.origin,
+        "docs": list(r.docs),
+        "requirement": r.requirement,
+        "source": r.source,
+        "level": r.level,
+        "basis": r.basis,
+        "confidence": r.confidence,
+        "reference_verified": r.reference_verified,
+        "in_force": r.in_force,
+        "check": r.check,
+        "params": r.params,
+        "require": list(r.require),
+        "min_items": r.min_items,
+        "sections": r.sections,
+        "note": r.note,
+    }
+
+
+def rules_json(pack: RulePack, rules: list[Rule] | None = None) -> str:
+    """The rules of ``pack`` (and any local ``rules``) as JSON."""
+    import json
+
+    chosen = list(pack.rules) if rules is None else rules
+    data = {
+        "edition": {"id": pack.edition, "title": pack.title},
+        "count": len(chosen),
+        "rules": [rule_as_dict(r) for r in chosen],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def _allowed_keys(loc: Loc) -> list[str]:
     named = [p for p in loc if isinstance(p, str)]
     if not named:
@@ -419,4 +454,6 @@ __all__ = [
     "load_local_rules",
     "load_pack",
     "parse_path",
+    "rule_as_dict",
+    "rules_json",
 ]

@@ -6,9 +6,11 @@ report's period, the edition) and its parameters from the rule, and returns an :
 for a failure, a :class:`Finding` per problem located at its content path. Checks never read
 rendered output and never read the clock.
 
-Text fields count as filled in when they have a few words and no placeholder such as "TBC",
-"TODO", "to be confirmed" or "lorem ipsum": whether the words say enough is for people to judge,
-and every report says what was looked at.
+Text fields count as filled in when they are not hollow (:mod:`masa_docs.substance`: no
+placeholder such as "N/A", "-", "TBC", "to follow", "Vacant", lorem ipsum, no "See our
+website." or lone link, and enough words for a narrative field). Whether the words say enough
+is for people to judge: rules that need a fact decide on the typed facts the content states,
+and report "needs review" (with the text to read) where only the narrative says it.
 """
 
 from __future__ import annotations
@@ -25,19 +27,15 @@ from pydantic import BaseModel
 
 from ..errors import format_path
 from ..model.schedule import schedule
+from ..substance import MIN_NARRATIVE_WORDS, hollow, is_narrative_at
 
 if TYPE_CHECKING:
     from ..model import Content
     from ..model.report import YearlyReport
 
 Loc = tuple[str | int, ...]
-Status = Literal["pass", "fail", "not_applicable", "manual"]
+Status = Literal["pass", "fail", "not_applicable", "manual", "needs_review"]
 
-PLACEHOLDER = re.compile(
-    r"\b(?:TBC|TBA|TBD|TODO|FIXME|XXX+)\b|lorem ipsum|\bto be (?:confirmed|agreed|decided|added|"
-    r"written|completed|inserted)\b|\[\s*(?:insert|add|enter)\b|<\s*(?:insert|add|enter)\b",
-    re.IGNORECASE,
-)
 MIN_WORDS = 3
 
 # ------------------------------------------------------------------ results
@@ -58,6 +56,7 @@ class Outcome:
     message: str
     looked_at: tuple[Loc, ...] = ()
     findings: tuple[Finding, ...] = ()
+    quotes: tuple[tuple[Loc, str], ...] = ()  # for "needs_review": the text a person must read
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,8 @@ class CheckContext:
     docs: tuple[str, ...]  # the documents being checked (a subset of the rule's documents)
     edition: str
     period: str | None = None  # the yearly report's period, when there is one
+    today: dt.date | None = None  # only from ``check --today`` (or the real date in run_check)
+    edition_explicit: bool = False  # the edition was chosen with --edition
 
     def covers(self, doc: str) -> bool:
         return doc in self.docs
@@ -106,12 +107,29 @@ class Probe:
         """Require the text at ``loc`` to be filled in; True when it is."""
         self.look(loc)
         value = resolve(self.ctx.content, loc)
-        problem = text_problem(value, min_words)
+        problem = text_problem(value, min_words, narrative=is_narrative_at(self.ctx.content, loc))
         if problem:
             label = what or format_path(loc)
             self.findings.append(Finding(loc, f"{label} {problem}", _fill_hint(loc)))
             return False
         return True
+
+    def needs_review(self, locs: Iterable[Loc], what: str) -> Outcome:
+        """The content gives only narrative for ``what``: a person must read it. Hollow narrative
+        fails instead (nothing to read)."""
+        quotes = []
+        for loc in locs:
+            if self.text(loc):
+                quotes.append((loc, str(resolve(self.ctx.content, loc)).strip()))
+        if self.findings:
+            return self.outcome("")
+        return Outcome(
+            "needs_review",
+            f"no typed fact says {what}; a person must read the text and decide",
+            tuple(self.looked),
+            (),
+            tuple(quotes),
+        )
 
     def outcome(self, ok: str) -> Outcome:
         if self.findings:
@@ -126,28 +144,25 @@ def _fill_hint(loc: Loc) -> str:
     return f"write it in {format_path(loc)}"
 
 
-def text_problem(value: Any, min_words: int = MIN_WORDS) -> str | None:
-    """Why ``value`` does not count as filled-in text, or None."""
+def text_problem(value: Any, min_words: int = MIN_WORDS, *, narrative: bool = False) -> str | None:
+    """Why ``value`` does not count as filled-in text, or None (see :mod:`masa_docs.substance`).
+
+    A narrative (Markdown) field needs at least :data:`~masa_docs.substance.MIN_NARRATIVE_WORDS`."""
     if value is None:
         return "is missing"
     if isinstance(value, list | tuple):
         if not value:
             return "is empty"
         for item in value:
-            p = text_problem(item, min(min_words, 1))
+            p = text_problem(item, min(min_words, 1), narrative=narrative)
             if p:
                 return p
         return None
     text = str(value).strip()
     if not text:
         return "is empty"
-    m = PLACEHOLDER.search(text)
-    if m:
-        return f"still holds a placeholder ('{m.group(0)}')"
-    words = len(re.findall(r"\w+", text))
-    if words < min_words:
-        return f"is too short to say anything ({words} word{'s' if words != 1 else ''})"
-    return None
+    least = max(min_words, MIN_NARRATIVE_WORDS) if narrative else min_words
+    return hollow(text, narrative=narrative, min_words=least)
 
 
 # ------------------------------------------------------------------ content paths
@@ -374,7 +389,11 @@ def mentions(
                 f"{format_path(first)} does not mention {group.get('label', alternatives[0])}",
                 group.get("hint") or f"say how the arrangements deal with {group.get('label', 'it')}",
             )
-    return probe.outcome(describe or "mentions " + ", ".join(str(g.get("label")) for g in groups))
+    if probe.findings:
+        return probe.outcome("")
+    # Words found are not facts ("does not notify the Panel" mentions the Panel): people decide.
+    what = describe or "that the text covers " + ", ".join(str(g.get("label")) for g in groups)
+    return probe.needs_review(locs, what)
 
 
 @register("manual", params={"reason": str}, required=("reason",))
@@ -447,9 +466,17 @@ def schedule_agencies(ctx: CheckContext) -> Outcome:
     probe = Probe(ctx)
     cats = schedule()
     unverified = []
+    partner_ids = {p.id for p in c.partners}
+    partner_keys = {_norm_org(n) for p in c.partners for n in (p.name, p.legal_name)} - {""}
     for i, a in enumerate(c.agencies.relevant_agencies):
         loc: Loc = ("agencies", "relevant_agencies", i, "category")
         probe.look(loc)
+        if a.id in partner_ids or _norm_org(a.name) in partner_keys:
+            probe.fail(
+                ("agencies", "relevant_agencies", i, "name"),
+                f"'{a.name}' is a statutory safeguarding partner, not a relevant agency",
+                "remove it from relevant_agencies: the partners are listed in partners.yaml",
+            )
         cat = cats.get(a.category)
         if cat is None:
             probe.fail(
@@ -477,15 +504,20 @@ def independent_scrutineer(ctx: CheckContext) -> Outcome:
     base: Loc = ("scrutiny", "scrutineer")
     probe = Probe(ctx)
     probe.text((*base, "name"), min_words=1)
-    partner_names = {n.casefold() for p in c.partners for n in (p.name, p.legal_name)}
     officers = {n.casefold() for p in c.partners for n in (p.lsp.name, p.dsp.name)}
-    probe.look((*base, "organisation"))
-    if s.organisation and s.organisation.casefold() in partner_names:
-        probe.fail(
-            (*base, "organisation"),
-            f"the scrutineer works for {s.organisation}, a statutory partner, so is not independent",
-            "appoint someone independent of the partners, or correct the organisation",
-        )
+    for fld in ("organisation",):
+        org = getattr(s, fld)
+        probe.look((*base, fld))
+        if not org:
+            continue
+        owner = partner_owning(c, org)
+        if owner is not None:
+            probe.fail(
+                (*base, fld),
+                f"the scrutineer is employed by {org}, part of {owner}, a statutory partner, so is not "
+                "independent",
+                "appoint someone independent of the partners and their services, or correct the organisation",
+            )
     if s.name.casefold() in officers:
         probe.fail(
             (*base, "name"),
@@ -499,7 +531,47 @@ def independent_scrutineer(ctx: CheckContext) -> Outcome:
             f"({c.partnership.published_on})",
             "record the current scrutineer and term",
         )
+    latest = c.latest_period
+    if latest is not None:
+        rep = c.reports[latest]
+        probe.look((*base, "term_start"))
+        if s.term_start > rep.start or s.term_end < rep.end:
+            probe.fail(
+                (*base, "term_start" if s.term_start > rep.start else "term_end"),
+                f"the scrutineer's term ({s.term_start} to {s.term_end}) does not cover the period the "
+                f"{latest} yearly report covers ({rep.start} to {rep.end})",
+                "record who scrutinised the arrangements over the whole period",
+            )
     return probe.outcome(f"independent scrutiny by {s.name} ({s.role})")
+
+
+def _norm_org(text: str) -> str:
+    text = re.sub(
+        r"\b(?:the|of|and|&|ltd|limited|plc|nhs|council|borough|county|city|district)\b", " ", text.casefold()
+    )
+    return " ".join(re.findall(r"\w+", text))
+
+
+COUNCIL_UNITS = r"children'?s services|social care|council|department|directorate"
+
+
+def partner_owning(c: Content, org: str) -> str | None:
+    """The statutory partner that ``org`` is, or is part of (its own services), or None."""
+    o = org.casefold()
+    for p in c.partners:
+        names = [p.name, p.legal_name, *p.services]
+        for n in names:
+            if n.casefold() == o or n.casefold() in o:
+                return p.name
+        # "Northmere Children's Services" belongs to "Northmere Borough Council"
+        core = _norm_org(p.name)
+        if (
+            p.kind == "local_authority"
+            and core
+            and re.search(rf"\b{re.escape(core)}\b.*\b(?:{COUNCIL_UNITS})\b", o)
+        ):
+            return p.name
+    return None
 
 
 @register("arrangements_published")
@@ -530,10 +602,19 @@ def yearly_report(ctx: CheckContext) -> Outcome:
     months of it, and covers what was done (reviews included) and how well the arrangements worked."""
     c = ctx.content
     rep = ctx.report
+    probe = Probe(ctx)
     if rep is None:
+        first_due = add_months(c.partnership.effective_date, 12)
+        if not c.reports and ctx.today is not None and ctx.today > first_due:
+            probe.fail(
+                ("partnership", "effective_date"),
+                f"no yearly report has been published, and the first was due by {first_due} (12 months "
+                f"after the arrangements took effect on {c.partnership.effective_date})",
+                "publish the yearly report and add it to reports/",
+            )
+            return probe.outcome("")
         return Outcome("not_applicable", "there is no yearly report in the content yet")
     loc = ctx.report_loc
-    probe = Probe(ctx)
     probe.look((*loc, "end"))
     if rep.end > add_months(rep.start, 12) - dt.timedelta(days=1):
         probe.fail(
@@ -567,9 +648,7 @@ def yearly_report(ctx: CheckContext) -> Outcome:
                 f"({prev.published_on})",
                 "the partners publish a report at least once in every 12 months",
             )
-    for i, _ in enumerate(rep.priorities):
-        probe.text((*loc, "priorities", i, "evidence"))
-    probe.text((*loc, "review_actions"))
+    probe.text((*loc, "summary"))
     listed = set(rep.reviews)
     for i, r in enumerate(c.reviews.reviews):
         if rep.start <= r.notified_on <= rep.end and r.id not in listed:
@@ -580,8 +659,73 @@ def yearly_report(ctx: CheckContext) -> Outcome:
                 f"add '{r.id}' to reviews in reports/{ctx.period}.yaml",
             )
         probe.look(("reviews", "reviews", i, "notified_on"))
-    probe.text((*loc, "scrutiny", "findings"))
+    if ctx.today is not None and ctx.period == c.latest_period:
+        due = add_months(rep.published_on, 12)
+        probe.look((*loc, "published_on"))
+        if ctx.today > due:
+            probe.fail(
+                (*loc, "published_on"),
+                f"the next yearly report is overdue: the {ctx.period} report was published on "
+                f"{rep.published_on}, so the next was due by {due}",
+                "publish the next yearly report and add it to reports/",
+            )
     return probe.outcome(f"{ctx.period}: {rep.start} to {rep.end}, published {rep.published_on}")
+
+
+@register("yearly_report_contents")
+def yearly_report_contents(ctx: CheckContext) -> Outcome:
+    """The report gives the evidence for each priority, the actions on reviews and the scrutiny
+    findings (guidance on the contents, apart from the statutory duty)."""
+    rep = ctx.report
+    if rep is None:
+        return Outcome("not_applicable", "there is no yearly report in the content yet")
+    loc = ctx.report_loc
+    probe = Probe(ctx)
+    for i, _ in enumerate(rep.priorities):
+        probe.text((*loc, "priorities", i, "evidence"))
+    probe.text((*loc, "review_actions"))
+    probe.text((*loc, "scrutiny", "findings"))
+    return probe.outcome(
+        "the report gives the evidence for each priority, the review actions and scrutiny findings"
+    )
+
+
+@register("budget_signed_off")
+def budget_signed_off(ctx: CheckContext) -> Outcome:
+    """The lead safeguarding partners' leadership group approved the shared budget of the year
+    (the current year, or the yearly report's funding year)."""
+    c = ctx.content
+    probe = Probe(ctx)
+    years = _funding_years(ctx)
+    if not (ctx.covers("yearly-report") and not ctx.other_docs):
+        current = c.funding.current
+        years = [(i, y) for i, y in enumerate(c.funding.years) if y is current]
+    kinds = {g.id: g for g in c.governance.groups}
+    for i, y in years:
+        loc: Loc = ("funding", "years", i, "approved_on")
+        probe.look(loc)
+        if y.approved_on is None:
+            probe.fail(
+                loc,
+                f"{y.year}: there is no record that the lead safeguarding partners approved the budget",
+                "record approved_on and approved_by (the leadership group) in funding.yaml",
+            )
+            continue
+        group = kinds.get(y.approved_by or "")
+        probe.look(("funding", "years", i, "approved_by"))
+        if group is None or group.kind != "leadership":
+            probe.fail(
+                ("funding", "years", i, "approved_by"),
+                f"{y.year}: the budget was not approved by the lead safeguarding partners' leadership group",
+                "set approved_by to the id of the group of kind 'leadership'",
+            )
+        elif y.approved_on > y.end:
+            probe.fail(
+                loc, f"{y.year}: the budget was approved on {y.approved_on}, after the year ended ({y.end})"
+            )
+    return probe.outcome(
+        "the lead safeguarding partners approved the shared budget: " + ", ".join(y.year for _, y in years)
+    )
 
 
 @register("combined_areas")
@@ -604,17 +748,40 @@ def combined_areas(ctx: CheckContext) -> Outcome:
     return probe.outcome(f"{shape}; every partner's delegation is recorded")
 
 
+EDITION_DATES: tuple[tuple[dt.date, str], ...] = (
+    (dt.date(2018, 7, 4), "wt2018"),  # published 4 July 2018; the duties from 29 June 2018
+    (dt.date(2023, 12, 15), "wt2023"),  # published 15 December 2023 (verified secondary)
+)
+
+
+def edition_in_force(day: dt.date) -> str | None:
+    """The edition of Working Together in force on ``day`` (None before WT2018)."""
+    found = None
+    for start, ed in EDITION_DATES:
+        if day >= start:
+            found = ed
+    return found
+
+
 @register("edition_followed")
 def edition_followed(ctx: CheckContext) -> Outcome:
-    """The arrangements say they follow the edition of the guidance being checked against (or a
-    later one)."""
+    """The arrangements follow the edition in force on the date they were published (unless
+    --edition chooses one), and not an older edition than the one checked against."""
     from . import EDITIONS
 
     c = ctx.content
     probe = Probe(ctx)
     probe.look(("partnership", "edition"))
     order = list(EDITIONS)[::-1]  # oldest first
-    if order.index(c.partnership.edition) < order.index(ctx.edition):
+    in_force = edition_in_force(c.partnership.published_on)
+    if not ctx.edition_explicit and in_force is not None and c.partnership.edition != in_force:
+        probe.fail(
+            ("partnership", "edition"),
+            f"the arrangements published on {c.partnership.published_on} say they follow "
+            f"{EDITIONS[c.partnership.edition]}, but {EDITIONS[in_force]} was in force then",
+            f"set edition: {in_force}, or check against another edition with --edition",
+        )
+    elif order.index(c.partnership.edition) < order.index(ctx.edition):
         probe.fail(
             ("partnership", "edition"),
             f"the arrangements follow {EDITIONS[c.partnership.edition]}, not {EDITIONS[ctx.edition]}",
@@ -626,28 +793,66 @@ def edition_followed(ctx: CheckContext) -> Outcome:
 # ------------------------------------------------------------------ leadership
 
 
+_CHIEF_EXEC = r"\bchief\s+exec(?:utive)?\b|\bCEO\b"
 DEFAULT_LSP_TITLES: dict[str, list[str]] = {
-    "local_authority": [r"chief executive", r"head of paid service", r"managing director"],
-    "icb": [r"chief executive", r"accountable officer"],
-    "police": [r"chief constable", r"commissioner"],
+    "local_authority": [_CHIEF_EXEC, r"head of (?:the )?paid service", r"\bmanaging director\b"],
+    "icb": [_CHIEF_EXEC],
+    "police": [
+        r"\bchief constable\b",
+        r"\bcommissioner of (?:police of )?the metropolis\b",
+        r"\bmetropolitan police commissioner\b",
+        r"\bcommissioner of (?:the )?city of london police\b",
+        r"\bcity of london police commissioner\b",
+    ],
 }
+# Titles of people who are not the head of the body, even when they contain a head's title.
+NOT_HEAD = re.compile(
+    r"\b(?:deputy|assistant|vice|associate|depute|temporary deputy)\b|\bcrime commissioner\b|\bPCC\b|"
+    r"\bexecutive (?:assistant|support)\b|\b(?:PA|office) to\b|\bdirector of\b",
+    re.IGNORECASE,
+)
+# Police forces whose chief officer is a Commissioner rather than a chief constable.
+COMMISSIONER_FORCES = re.compile(r"metropol|city of london", re.IGNORECASE)
+
+
+def lsp_title_problem(
+    kind: str, title: str, force: str = "", titles: dict[str, list[str]] | None = None
+) -> str | None:
+    """Why ``title`` is not the head of a ``kind`` partner, or None."""
+    pats = (titles or DEFAULT_LSP_TITLES).get(kind, [])
+    if NOT_HEAD.search(title):
+        return "a deputy, an assistant or a police and crime commissioner is not the head of the body"
+    if not any(re.search(t, title, re.IGNORECASE) for t in pats):
+        return "the LSP is the head of the body"
+    if (
+        kind == "police"
+        and "commissioner" in title.casefold()
+        and not COMMISSIONER_FORCES.search(force + " " + title)
+    ):
+        return "only the Metropolitan and City of London forces are led by a Commissioner"
+    return None
 
 
 @register("lsp_seniority", params={"titles": dict})
 def lsp_seniority(ctx: CheckContext, titles: dict[str, list[str]] | None = None) -> Outcome:
-    """Each LSP is the partner's most senior officer (chief executive, chief constable)."""
-    pats = titles or DEFAULT_LSP_TITLES
+    """Each LSP is the head of the partner: the local authority's chief executive (head of paid
+    service), the ICB's chief executive, the chief constable (the Commissioner for the
+    Metropolitan or City of London police). Not a deputy, an assistant or a police and crime
+    commissioner."""
     probe = Probe(ctx)
     for i, p in enumerate(ctx.content.partners):
+        probe.text(("partners", i, "lsp", "name"), min_words=1)
         loc: Loc = ("partners", i, "lsp", "title")
         probe.look(loc)
-        if not any(re.search(t, p.lsp.title, re.IGNORECASE) for t in pats.get(p.kind, [])):
+        why = lsp_title_problem(p.kind, p.lsp.title, f"{p.name} {p.legal_name}", titles)
+        if why:
             probe.fail(
                 loc,
-                f"{p.name}'s lead safeguarding partner is '{p.lsp.title}', not its most senior officer",
-                "the LSP is the chief executive (ICB, local authority) or chief constable",
+                f"{p.name}'s lead safeguarding partner is '{p.lsp.title}', not the head of the body",
+                why + " (chief executive; chief constable, or the Commissioner of the Metropolitan "
+                "or City of London police)",
             )
-    return probe.outcome("each lead safeguarding partner is the partner's most senior officer")
+    return probe.outcome("each lead safeguarding partner is the head of the body")
 
 
 @register("lsp_leadership")
@@ -672,6 +877,8 @@ def lsp_leadership(ctx: CheckContext) -> Outcome:
                 f"'{g.name}' does not say what it decides",
                 "list its decisions (priorities, budget, sign-off of the documents)",
             )
+        else:
+            probe.text(("governance", "groups", i, "decides"), f"what '{g.name}' decides", min_words=1)
     if ctx.covers("agreement"):
         covered = {f.partner for f in c.agreement.functions}
         probe.look(("agreement", "functions"))
@@ -688,14 +895,34 @@ def lsp_leadership(ctx: CheckContext) -> Outcome:
 SIGNED_DOCS = ("arrangements", "agreement", "threshold", "yearly-report")
 
 
-@register("signed_off")
-def signed_off(ctx: CheckContext) -> Outcome:
-    """Every statutory partner's LSP signed each document in scope."""
+def document_life(c: Content, doc: str, period: str | None) -> tuple[dt.date, dt.date | None, str]:
+    """The dates a signature on ``doc`` may carry: (earliest, latest or None, what they are).
+
+    A yearly report is signed after its period ends; another document no earlier than a year
+    before its date (it did not exist before) and no later than its review date or end."""
+    p = c.partnership
+    if doc == "yearly-report" and period is not None and period in c.reports:
+        rep = c.reports[period]
+        return rep.end, None, f"after its period ends ({rep.end})"
+    if doc == "agreement":
+        start, end = c.agreement.dated, c.agreement.review_date
+    elif doc == "threshold":
+        start, end = c.threshold.published_on, c.threshold.review_date
+    else:
+        start, end = p.published_on, p.ends_on or p.review_date
+    earliest = add_months(start, -12)
+    return earliest, end, f"between {earliest} (a year before its date, {start}) and {end}"
+
+
+@register("signed_off", params={"document": str})
+def signed_off(ctx: CheckContext, document: str = "") -> Outcome:
+    """Every statutory partner's LSP signed each document in scope (or only ``document``), dated
+    within the document's life and not after --today."""
     c = ctx.content
     probe = Probe(ctx)
     checked = []
     for doc in SIGNED_DOCS:
-        if not ctx.covers(doc):
+        if not ctx.covers(doc) or (document and doc != document):
             continue
         if doc == "yearly-report":
             if ctx.period is None:
@@ -707,8 +934,44 @@ def signed_off(ctx: CheckContext) -> Outcome:
             label = f"the {doc}"
         checked.append(label)
         probe.look(loc)
-        signed = {s.partner for s in c.signatures_for(doc, ctx.period)}
-        missing = [p for p in c.partners if p.id not in signed]
+        sigs = c.signatures_for(doc, ctx.period)
+        earliest, latest, span = document_life(c, doc, ctx.period)
+        by_id = {p.id: p for p in c.partners}
+        valid: set[str] = set()
+        for j, sig in enumerate(sigs):
+            sloc: Loc = (*loc, j)
+            partner = by_id.get(sig.partner)
+            if partner is None:
+                continue
+            ok = True
+            if sig.signatory is not None and sig.signatory.casefold() != partner.lsp.name.casefold():
+                ok = False
+                probe.fail(
+                    (*sloc, "signatory"),
+                    f"{label} was signed for {partner.name} by {sig.signatory}, not by its lead safeguarding "
+                    f"partner {partner.lsp.name}",
+                    "the LSP signs; record the LSP's own signature",
+                )
+            if sig.signed_on < earliest or (latest is not None and sig.signed_on > latest):
+                ok = False
+                probe.fail(
+                    (*sloc, "signed_on"),
+                    f"{partner.name}'s signature on {label} is dated {sig.signed_on}, outside the document's "
+                    f"life: it is signed {span}",
+                    "correct the date of the signature",
+                )
+            if ctx.today is not None and sig.signed_on > ctx.today:
+                ok = False
+                probe.fail(
+                    (*sloc, "signed_on"),
+                    f"{partner.name}'s signature on {label} is dated {sig.signed_on}, "
+                    f"after today ({ctx.today})",
+                    "a signature cannot be dated in the future",
+                )
+            if ok:
+                valid.add(sig.partner)
+        signed = valid
+        missing = [p for p in c.partners if p.id not in signed and p.id not in {s.partner for s in sigs}]
         if missing:
             probe.fail(
                 loc,
@@ -734,17 +997,74 @@ def dsp_named(ctx: CheckContext) -> Outcome:
                 "is delegated",
                 "name the senior officer the LSP delegates to",
             )
+        named_on = ctx.content.partnership.published_on
+        to_dsp = [
+            (k, d)
+            for k, d in enumerate(p.delegations)
+            if d.current and d.delegate.casefold() == p.dsp.name.casefold()
+        ]
+        probe.look(("partners", i, "delegations"))
+        if not to_dsp:
+            probe.fail(
+                ("partners", i, "delegations"),
+                f"no current delegation from {p.lsp.name} to {p.dsp.name} is recorded",
+                "record the delegation to the named DSP in partners.yaml",
+            )
+        for k, d in to_dsp:
+            if d.effective_from > named_on:
+                probe.fail(
+                    ("partners", i, "delegations", k, "effective_from"),
+                    f"{p.dsp.name} is named as {p.name}'s DSP in the arrangements published on {named_on}, "
+                    f"but the delegation starts only on {d.effective_from}",
+                    "correct the date, or name the DSP who held the delegation when the arrangements "
+                    "were published",
+                )
     return probe.outcome(
         "delegated safeguarding partners: "
         + ", ".join(f"{p.dsp.name} ({p.name})" for p in ctx.content.partners)
     )
 
 
+SENIOR = re.compile(
+    r"\b(?:director|chief|executive director|superintendent|commander|head of|deputy chief|"
+    r"assistant chief|managing director|accountable officer|medical director|chief nurse)\b",
+    re.IGNORECASE,
+)
+JUNIOR = re.compile(
+    r"\b(?:administrator|administrative|admin|co-?ordinator|clerk|secretary|PA|trainee|apprentice|intern)\b"
+    r"|\bassistant to\b|\bsupport officer\b",
+    re.IGNORECASE,
+)
+
+
+def dsp_title_problem(title: str) -> str | None:
+    """Why ``title`` is not a senior role fit to be a delegated safeguarding partner, or None."""
+    if JUNIOR.search(title):
+        return f"'{title}' is not a senior role"
+    if not SENIOR.search(title):
+        return (
+            f"'{title}' is not recognisably senior (a director, a chief officer, an assistant chief "
+            + "constable)"
+        )
+    return None
+
+
 @register("delegation_scope")
 def delegation_scope(ctx: CheckContext) -> Outcome:
-    """Each current delegation says what is delegated, by which instrument and by whom."""
+    """Each DSP holds a senior role; each current delegation says what is delegated, by which
+    instrument and by whom."""
     probe = Probe(ctx)
     for i, p in enumerate(ctx.content.partners):
+        loc_t: Loc = ("partners", i, "dsp", "title")
+        probe.look(loc_t)
+        why = dsp_title_problem(p.dsp.title)
+        if why:
+            probe.fail(
+                loc_t,
+                f"{p.name}'s delegated safeguarding partner: {why}",
+                "the DSP must be senior enough to speak and decide for the LSP and hold the sector "
+                "to account",
+            )
         for k, d in enumerate(p.delegations):
             if not d.current:
                 continue
@@ -931,13 +1251,23 @@ def budget_covers_spending(ctx: CheckContext) -> Outcome:
                 f"{y.year}: planned spending £{y.planned_total:,.2f} exceeds the budget £{y.total:,.2f}",
                 "the funding should cover every element of the arrangements",
             )
-    return probe.outcome("each year's budget covers its planned spending")
+        actual = y.actual_total
+        if actual is not None and actual > y.total:
+            probe.fail(
+                ("funding", "years", i, "expenditure"),
+                f"{y.year}: actual spending £{actual:,.2f} exceeds the budget £{y.total:,.2f}",
+                "record the extra contributions that paid for it, or correct the figures",
+            )
+    return probe.outcome("each year's budget covers its planned and actual spending")
 
 
-@register("dispute_stages")
-def dispute_stages(ctx: CheckContext) -> Outcome:
-    """Disagreements escalate through at least two stages, each with who and a timescale, and the
-    scrutineer's role is described."""
+MAX_STAGE_WORKING_DAYS = 40  # eight weeks
+
+
+@register("dispute_stages", params={"max_stage_working_days": int})
+def dispute_stages(ctx: CheckContext, max_stage_working_days: int = MAX_STAGE_WORKING_DAYS) -> Outcome:
+    """Disagreements escalate through at least two stages, each with who and a plausible
+    timescale (at most ``max_stage_working_days``), and the scrutineer's role is described."""
     d = ctx.content.disputes
     probe = Probe(ctx)
     probe.text(("disputes", "principles"))
@@ -948,8 +1278,15 @@ def dispute_stages(ctx: CheckContext) -> Outcome:
             f"only {len(d.stages)} stage; escalation needs at least two",
             "add the stage a disagreement escalates to",
         )
-    for i, _ in enumerate(d.stages):
+    for i, st in enumerate(d.stages):
         probe.look(("disputes", "stages", i, "timescale_working_days"))
+        if st.timescale_working_days > max_stage_working_days:
+            probe.fail(
+                ("disputes", "stages", i, "timescale_working_days"),
+                f"the stage '{st.name}' allows {st.timescale_working_days} working days; a disagreement "
+                f"about a child cannot wait that long (at most {max_stage_working_days})",
+                "give each stage a timescale in days or weeks",
+            )
         probe.text(("disputes", "stages", i, "description"))
     probe.text(("disputes", "scrutineer_role"))
     days = sum(s.timescale_working_days for s in d.stages)
@@ -976,7 +1313,27 @@ def information_sharing(ctx: CheckContext) -> Outcome:
                 f"add '{p.id}' to controllers in information-sharing.yaml",
             )
     probe.look(("information_sharing", "agreements"))
-    in_agreements = {x for a in info.agreements for x in a.parties}
+    published = c.partnership.published_on
+    live = []
+    for i, a in enumerate(info.agreements):
+        if a.expires_on is not None and (
+            a.expires_on < published or (ctx.today and a.expires_on < ctx.today)
+        ):
+            probe.fail(
+                ("information_sharing", "agreements", i, "expires_on"),
+                f"the information-sharing agreement '{a.name}' expired on {a.expires_on}",
+                "renew the agreement and record the new one",
+            )
+        elif a.review_by < published:
+            probe.fail(
+                ("information_sharing", "agreements", i, "review_by"),
+                f"the information-sharing agreement '{a.name}' was due for review on {a.review_by}, before "
+                f"the arrangements were published ({published}): it is out of date",
+                "review and renew the agreement, and record the new dates",
+            )
+        else:
+            live.append(a)
+    in_agreements = {x for a in live for x in a.parties}
     for p in c.partners:
         if p.id not in in_agreements:
             probe.fail(
@@ -1027,6 +1384,7 @@ def priority_analysis(ctx: CheckContext) -> Outcome:
     return probe.outcome(f"{weak} priorit{'ies' if weak != 1 else 'y'} with limited progress analysed")
 
 
-# ------------------------------------------------------------------ easy-read versions (registered there)
+# ------------------------------------------------------------------ registered in their own modules
 
-from . import easy_read as _easy_read  # noqa: E402, F401
+from . import easy_read as _easy_read  # noqa: E402, F401  (the easy-read versions)
+from . import facts as _facts  # noqa: E402, F401  (the checks that decide on typed facts)
