@@ -225,6 +225,7 @@ class IndexEntry:
     status: str = ""  # "draft" / "final"
     version: str = ""
     date: str = ""  # the document's date, from the content
+    stale: str = ""  # why the file is not up to date (kept from an earlier publish), or ""
 
 
 @dataclass(frozen=True)
