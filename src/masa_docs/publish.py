@@ -254,6 +254,7 @@ def plan(
     docs: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
     period: str | None = None,
+    templates: Path | str | None = None,
 ) -> tuple[list[RenderRequest], dict[str, DocumentMeta]]:
     """The requests to render (every document × each of its formats) and each document's meta.
 
@@ -276,7 +277,9 @@ def plan(
         metas[d] = meta
         for f in spec.formats:
             if f in fmt_list and (d, f) in RENDERERS:
-                requests.append(RenderRequest(d, f, meta.period, blocking))
+                requests.append(
+                    RenderRequest(d, f, meta.period, blocking, str(templates) if templates else None)
+                )
     return requests, metas
 
 
@@ -609,6 +612,7 @@ def index_page(
     loaded: LoadedContent,
     files: dict[str, dict[str, Any]],
     skipped: Sequence[SkippedOutput],
+    templates: Path | str | None = None,
 ) -> bytes:
     """``index.html``: a link to every output in the folder (as listed in the manifest)."""
     import datetime as dt
@@ -639,7 +643,10 @@ def index_page(
     skipped_entries = [
         SkippedEntry(s.file, title(s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
     ]
-    html = render_index(loaded, entries, skipped_entries, tool_version=__version__)
+    from .resources import template_folders
+
+    folders = template_folders(templates).html
+    html = render_index(loaded, entries, skipped_entries, tool_version=__version__, templates=folders)
     return html.encode("utf-8")
 
 
@@ -769,6 +776,7 @@ def publish(
     a11y: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    templates: Path | str | None = None,
 ) -> PublishResult:
     """Build the documents into ``out_dir``, touching only the files masa-docs made there.
 
@@ -776,7 +784,8 @@ def publish(
     outputs listed in the folder's ``manifest.json`` are kept, and so is every file masa-docs
     did not make (a ``signed/`` folder, archives). An output that cannot be made on this
     machine keeps its previous file, marked stale in the manifest and the index. One merged
-    manifest and index are written.
+    manifest and index are written. ``templates`` is the partnership's own templates folder
+    (or its ``docx/``): its files are used before the shipped ones.
 
     Raises :class:`ContentError` (invalid content) or :class:`MasaError` (bad option, a
     render failed, a file in the way, another publish running) and then leaves ``out_dir``
@@ -789,7 +798,11 @@ def publish(
     out_dir = Path(out_dir)
     loaded = load_content(content_dir)  # ContentError: nothing written
     _check_out_dir(out_dir, content_dir)
-    requests, metas = plan(loaded, docs, formats, period)
+    if templates is not None:
+        from .resources import user_template_dirs
+
+        user_template_dirs(templates)  # MasaError now, before anything is rendered
+    requests, metas = plan(loaded, docs, formats, period, templates)
     selected = _selection(docs, formats)
     with _locked(out_dir):
         previous = read_manifest(out_dir)
@@ -804,7 +817,7 @@ def publish(
         report_period = next((m.period for m in metas.values() if m.period), None)
         if report_period is None and previous is not None:
             report_period = previous.get("yearly_report_period")
-        index = index_page(loaded, merged.files, merged.skipped)
+        index = index_page(loaded, merged.files, merged.skipped, templates)
         writes = [*merged.writes, (INDEX, index)]
         writes.append(
             (MANIFEST, manifest(loaded, merged.files, merged.skipped, report_period, (INDEX, index)))
@@ -843,6 +856,7 @@ def build_one(
     doc: str,
     fmt: str,
     period: str | None = None,
+    templates: Path | str | None = None,
 ) -> OutputResult | SkippedOutput:
     """Render one output into ``out_dir`` and update its index and manifest; every other file is
     left as it is. When the output cannot be made here, an earlier copy is kept, marked stale."""
@@ -862,7 +876,9 @@ def build_one(
     requests, _metas = plan(loaded, [doc], [fmt], period)
     if not requests:
         raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
-    result = publish(content_dir, out_dir, docs=[doc], formats=[fmt], period=period, workers=1)
+    result = publish(
+        content_dir, out_dir, docs=[doc], formats=[fmt], period=period, workers=1, templates=templates
+    )
     if result.outputs:
         return result.outputs[0]
     if result.skipped:

@@ -29,6 +29,15 @@ content_option = click.option(
 )
 
 
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The partnership's own templates folder (or its docx/ folder): its files "
+    "(docx/agreement.docx, html/style.css) are used instead of the shipped ones.",
+)
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that Python's flush at exit does not fail again."""
     import os

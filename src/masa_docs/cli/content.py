@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,15 +13,32 @@ from ._common import EXIT_INVALID, content_option, handle_errors
 
 @click.command()
 @content_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for editors and CI (every problem with file, line, column, field).",
+)
 @handle_errors
-def validate(content_dir: Path) -> None:
+def validate(content_dir: Path, fmt: str) -> None:
     """Check that the content is complete and well-formed.
 
     Reports every problem at once as FILE:LINE:COLUMN: FIELD: MESSAGE, with a hint.
     Exit code 0 when valid, 2 when not.
     """
+    from ..errors import ContentError
     from ..load import load_content
 
+    if fmt == "json":
+        try:
+            loaded = load_content(content_dir)
+        except ContentError as exc:
+            _echo_validation_json(content_dir, None, exc.diagnostics)
+            raise SystemExit(EXIT_INVALID) from None
+        _echo_validation_json(content_dir, loaded.fingerprint, [])
+        return
     loaded = load_content(content_dir)
     c = loaded.content
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
@@ -29,6 +47,27 @@ def validate(content_dir: Path) -> None:
         f"{len(c.agencies.relevant_agencies)} relevant agencies, {len(c.reports)} yearly report(s); "
         f"fingerprint {loaded.short_fingerprint}"
     )
+
+
+def _echo_validation_json(content_dir: Path, fingerprint: str | None, diags: list[Any]) -> None:
+    body = {
+        "content": str(content_dir),
+        "valid": fingerprint is not None,
+        "fingerprint": fingerprint,
+        "problems": [
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "field": d.field_path,
+                "message": d.message,
+                "hint": d.hint,
+                "severity": d.severity,
+            }
+            for d in diags
+        ],
+    }
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 @click.command()
@@ -72,14 +111,29 @@ def schema(name: str | None, out_dir: Path | None) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files in a folder that is not empty.")
+@click.option(
+    "--with-templates",
+    is_flag=True,
+    help="Make a partnership folder instead: DIRECTORY/content, DIRECTORY/templates (the agreement "
+    "template and stylesheet, to own and edit) and DIRECTORY/masa-docs.toml naming them.",
+)
 @handle_errors
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path, force: bool, with_templates: bool) -> None:
     """Start a new partnership folder from the shipped example.
 
-    Edit the copied files, then run 'masa-docs validate --content DIRECTORY'.
+    Edit the copied files, then run 'masa-docs validate --content DIRECTORY'. With
+    --with-templates, run masa-docs inside DIRECTORY: masa-docs.toml names the folders.
     """
-    from ..example import init_content
+    from ..example import init_content, init_partnership
 
+    if with_templates:
+        files = init_partnership(directory, force=force)
+        click.echo(
+            f"Created {directory} with {len(files)} files: content/ (the example partnership), "
+            "templates/ (docx/agreement.docx and html/style.css, yours to edit) and masa-docs.toml."
+        )
+        click.echo(f"Next: cd {directory}, edit the files, then run: masa-docs validate")
+        return
     files = init_content(directory, force=force)
     click.echo(f"Created {directory} with {len(files)} files from the example partnership.")
     click.echo(f"Next: edit them, then run: masa-docs validate --content {directory}")

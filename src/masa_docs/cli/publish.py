@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..documents import DOCUMENTS, FORMATS
-from ._common import EXIT_FAILED, content_option, handle_errors, is_quiet, quiet_option
+from ._common import EXIT_FAILED, content_option, handle_errors, is_quiet, quiet_option, templates_option
 
 if TYPE_CHECKING:
     from ..publish import OutputResult, ProgressEvent, SkippedOutput
@@ -85,6 +85,7 @@ def summary_table(outputs: list[OutputResult]) -> list[str]:
 @period_option
 @click.option("--a11y", is_flag=True, help="Also run the accessibility checks on the outputs.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Documents rendered at once (default: the cores).")
+@templates_option
 @quiet_option
 @handle_errors
 def publish(
@@ -95,6 +96,7 @@ def publish(
     period: str | None,
     a11y: bool,
     jobs: int | None,
+    templates_dir: Path | None,
     quiet_here: bool,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
@@ -132,6 +134,7 @@ def publish(
         a11y=a11y,
         progress=progress,
         workers=jobs,
+        templates=templates_dir,
     )
     if not quiet:
         click.echo("")
@@ -172,14 +175,23 @@ def publish(
 @click.option("--doc", "doc", required=True, type=click.Choice(list(DOCUMENTS)), help="The document.")
 @click.option("--format", "fmt", required=True, type=click.Choice(list(FORMATS)), help="The format.")
 @period_option
+@templates_option
 @quiet_option
 @handle_errors
-def build(content_dir: Path, out_dir: Path, doc: str, fmt: str, period: str | None, quiet_here: bool) -> None:
+def build(
+    content_dir: Path,
+    out_dir: Path,
+    doc: str,
+    fmt: str,
+    period: str | None,
+    templates_dir: Path | None,
+    quiet_here: bool,
+) -> None:
     """Build one document in one format into the output folder and update its index.html and
     manifest.json; other files are left alone."""
     from ..publish import SkippedOutput, build_one
 
-    result = build_one(content_dir, out_dir, doc=doc, fmt=fmt, period=period)
+    result = build_one(content_dir, out_dir, doc=doc, fmt=fmt, period=period, templates=templates_dir)
     if isinstance(result, SkippedOutput):
         _echo_skipped(result)
         raise SystemExit(EXIT_FAILED)

@@ -826,7 +826,12 @@ def render_docx_output(loaded: LoadedContent, request: RenderRequest) -> Rendere
         from .charts import report_charts
 
         charts = report_charts(loaded, rendered.meta.period)
-    return RenderedOutput(html_to_docx(rendered.html, rendered.meta, charts=charts))
+    base = None
+    if request.templates is not None:
+        from ..resources import template_folders
+
+        base = template_folders(request.templates).docx_file(BASE_NAME)
+    return RenderedOutput(html_to_docx(rendered.html, rendered.meta, charts=charts, base=base))
 
 
 __all__ = ["HtmlToDocx", "bookmark_name", "html_to_docx", "render_docx_output"]
