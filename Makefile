@@ -13,7 +13,7 @@ DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-
 .PHONY: help setup publish test test-fast lint a11y bench snapshots clean system-deps
 
 help: ## Show the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
