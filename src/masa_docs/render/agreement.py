@@ -266,11 +266,26 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
     from .pdf_locate import PopplerMissing, find_text, words
 
     try:
-        labels = find_text(pdf, SIGNATURE_LABEL)
+        found = find_text(pdf, SIGNATURE_LABEL)
         dates = find_text(pdf, DATE_LABEL)
         all_words = words(pdf)
     except PopplerMissing as exc:
         raise MasaError("poppler's pdftotext is not installed", str(exc)) from None
+
+    def alone_on_its_line(page: int, box: Box) -> bool:
+        middle = (box[1] + box[3]) / 2
+        return all(
+            box[0] - 1 <= w.box[0] and w.box[2] <= box[2] + 1
+            for w in all_words
+            if w.page == page and w.box[1] < middle < w.box[3]
+        )
+
+    def date_below(page: int, box: Box) -> bool:
+        return any(p == page and d[3] < box[1] and box[1] - d[3] < 3 * _FIELD_HEIGHT for p, d in dates)
+
+    # The template's labels stand alone on their line with a "Date:" label just below; the
+    # same words in the content ("Signature: ______" in a clause) are never taken for one.
+    labels = [(page, box) for page, box in found if alone_on_its_line(page, box) and date_below(page, box)]
     if len(labels) != len(slots):
         raise MasaError(
             f"the agreement PDF has {len(labels)} '{SIGNATURE_LABEL}' labels but "
