@@ -393,6 +393,6 @@ def test_signature_words_in_the_content_do_not_move_the_fields(
         if a.get_object().get("/FT") == "/Sig"
     ]
     assert len(boxes) == len(loaded.content.partners)
-    for (page, (x0, y0, x1, y1)), (label_page, (_, ly0, lx1, _)) in zip(boxes, labels[1:], strict=True):
+    for (page, (x0, y0, _x1, y1)), (label_page, (_, ly0, lx1, _)) in zip(boxes, labels[1:], strict=True):
         assert page == label_page
         assert x0 > lx1 and y0 < ly0 < y1

@@ -889,6 +889,24 @@ CASES: list[Case] = [
         "rename it to introduction.md",
     ),
     Case(
+        "remote-image-in-narrative",
+        {"voice.md": lambda t: t + "\nOur chart: ![the structure](https://tracker.example/pixel.png)\n"},
+        "voice.md",
+        ("![the structure]", 0),
+        "",
+        "images are not allowed in Markdown (found one from https://tracker.example/pixel.png)",
+        re.compile(r"^images are not published from content: describe"),
+    ),
+    Case(
+        "local-image-in-a-markdown-field",
+        {"agreement.yaml": replace_once("exit: >-\n", "exit: >-\n  ![logo](../../etc/logo.png)\n")},
+        "agreement.yaml",
+        ("exit: >-", 6),  # the value, a block of Markdown
+        "exit",
+        "images are not allowed in Markdown (found one from ../../etc/logo.png)",
+        re.compile(r"link to it"),
+    ),
+    Case(
         "yaml-in-a-subfolder",
         {"old/partners.yaml": (EXAMPLE / "partners.yaml").read_bytes()},
         "old/partners.yaml",

@@ -737,6 +737,7 @@ def load_content(root: Path | str) -> LoadedContent:
             got = read_yaml(path, _display(root, path), ("reports", period), diags)
             if got is not None:
                 raw.setdefault("reports", {})[period], smap.files[("reports", period)] = got
+    diags.extend(_markdown_images(root, raw, smap))
     # Validate each topic on its own, so a file that does not parse does not hide the schema
     # errors of the others; cross-field checks need everything valid.
     for topic, value in raw.items():
@@ -765,6 +766,59 @@ def load_content(root: Path | str) -> LoadedContent:
 
 
 # ------------------------------------------------------------------------ pydantic errors
+
+
+IMAGE_HINT = (
+    "images are not published from content: describe what it shows in words, "
+    "or link to it, e.g. [The structure chart](https://example.org/chart.pdf)"
+)
+
+
+def _markdown_images(root: Path, raw: dict[str, Any], smap: SourceMap) -> list[Diagnostic]:
+    """Markdown images (``![alt](src)``) anywhere in the content, located. A web page would make
+    every reader's browser fetch a remote one, and a local one would not travel with the page."""
+    from .markdown import images
+
+    out: list[Diagnostic] = []
+
+    def walk(value: Any, loc: Loc) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*loc, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, (*loc, i))
+        elif isinstance(value, str) and "![" in value:
+            for _line, _col, src in images(value):
+                out.append(
+                    smap.diagnostic(
+                        loc,
+                        f"images are not allowed in Markdown (found one from {src or 'no source'})",
+                        hint=IMAGE_HINT,
+                    )
+                )
+
+    for topic, value in raw.items():
+        if topic == "narrative":
+            for stem, text in value.items():
+                display = _display(root, root / f"{stem}.md")
+                for line, col, src in images(text):
+                    out.append(
+                        Diagnostic(
+                            display,
+                            line,
+                            col,
+                            "",
+                            f"images are not allowed in Markdown (found one from {src or 'no source'})",
+                            IMAGE_HINT,
+                        )
+                    )
+        elif topic == "reports":
+            for period, report in value.items():
+                walk(report, ("reports", period))
+        else:
+            walk(value, (topic,))
+    return out
 
 
 def _field_types(loc: Loc) -> list[Any] | None:
