@@ -104,10 +104,10 @@ class PdfProblem:
     page: int | None  # 1-based page number; None for the whole document
 
 
-
 def _values(d: Any) -> list[Any]:
     """The values of a pikepdf Dictionary (``.values()`` exists only in newer pikepdf)."""
     return [d[k] for k in d.keys()]  # noqa: SIM118 - a pikepdf Dictionary, not a dict
+
 
 def check_pdf(pdf: bytes) -> list[PdfProblem]:
     """Run every structural check on ``pdf``; an empty list means it passes."""
