@@ -193,3 +193,11 @@ def test_validate_json(tmp_path):
     assert problem["file"].endswith("partnership.yaml")
     assert problem["line"] == text.count("\n") + 1 and problem["column"] == 1
     assert problem["message"] == "unknown key 'colour'"
+
+
+def test_another_projects_broken_pyproject_is_not_our_business(tmp_path, monkeypatch):
+    shutil.copytree(example_dir(), tmp_path / "content")
+    (tmp_path / "pyproject.toml").write_text("[project\nname = 'other'\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output

@@ -44,7 +44,10 @@ def find_config(folder: Path | str = ".") -> Config | None:
         return _parse(own, _load(own), CONFIG_FILE)
     pyproject = folder / PYPROJECT
     if pyproject.is_file():
-        tool = _load(pyproject).get("tool")
+        try:
+            tool = _load(pyproject).get("tool")
+        except MasaError:
+            return None  # another project's file that does not parse: not ours to judge
         table = tool.get("masa-docs") if isinstance(tool, dict) else None
         if table is not None:
             return _parse(pyproject, table, f"{PYPROJECT} [tool.masa-docs]")
