@@ -570,3 +570,25 @@ def test_help_does_not_import_heavy_renderers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage:" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_a_selection_with_nothing_to_publish_is_an_error_and_changes_nothing(previous_build):
+    before = tree(previous_build)
+    result = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            "--content",
+            str(example_dir()),
+            "--out",
+            str(previous_build),
+            "--doc",
+            "agreement",
+            "--format",
+            "html",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "nothing to publish: no html output of agreement" in result.output
+    assert "hint: formats made: agreement: docx, pdf" in result.output
+    assert tree(previous_build) == before

@@ -803,6 +803,14 @@ def publish(
 
         user_template_dirs(templates)  # MasaError now, before anything is rendered
     requests, metas = plan(loaded, docs, formats, period, templates)
+    if not requests:
+        chosen = list(docs or DOCUMENT_ORDER)
+        made = "; ".join(f"{d}: {', '.join(DOCUMENTS[d].formats)}" for d in chosen if d in DOCUMENTS)
+        raise MasaError(
+            f"nothing to publish: no {' or '.join(formats or FORMATS)} output of {', '.join(chosen)}",
+            f"formats made: {made}"
+            + ("; the yearly report needs a report under reports/" if "yearly-report" in chosen else ""),
+        )
     selected = _selection(docs, formats)
     with _locked(out_dir):
         previous = read_manifest(out_dir)
