@@ -7,23 +7,46 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUT     ?= build
 PORT    ?= 8000
+# Exact versions of every Python package, for reproducible installs (make lock refreshes it).
+LOCK    := requirements.lock
+LOWEST  := .venv-lowest
+UV      := $(BIN)/uv
 
 # Debian packages the renderers and the tests need (installed when run as root on Debian).
 DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-writer-nogui chromium
 
-.PHONY: help setup publish serve test test-fast lint a11y bench snapshots clean system-deps
+.PHONY: help setup publish serve test test-fast lint a11y bench snapshots clean system-deps lock floors
 
 help: ## Show the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the project's metadata changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Reinstall only when the project's metadata or the lock file changes. The dependencies come
+# from the lock file, exactly; then masa-docs itself, editable, without resolving again.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+
+lock: $(UV) ## Refresh requirements.lock: the newest versions pyproject.toml allows (then run make test)
+	$(UV) pip compile --quiet --universal --python-version 3.11 --extra dev --extra a11y --no-annotate \
+	  --custom-compile-command "make lock" \
+	  --output-file $(LOCK) pyproject.toml
+
+floors: $(UV) ## Check the lower bounds: the lowest versions pyproject.toml allows, then the tests
+	rm -rf $(LOWEST)
+	$(UV) venv --quiet --python $(BIN)/python $(LOWEST)
+	$(UV) pip compile --quiet --resolution lowest-direct --python-version 3.11 --extra dev \
+	  --output-file $(LOWEST)/requirements.txt pyproject.toml
+	$(UV) pip install --quiet --python $(LOWEST)/bin/python -r $(LOWEST)/requirements.txt
+	$(UV) pip install --quiet --python $(LOWEST)/bin/python --no-deps -e .
+	$(LOWEST)/bin/python -m pytest -m "not client" -p no:cacheprovider
 
 system-deps: ## Install the Debian packages (root only; a no-op when they are present)
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -68,4 +91,4 @@ snapshots: setup ## Update snapshots (read the diff before committing!)
 	$(BIN)/python -m pytest --snapshot-update
 
 clean: ## Remove build output and caches
-	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(OUT) $(LOWEST) .pytest_cache .mypy_cache .ruff_cache

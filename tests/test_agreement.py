@@ -361,3 +361,39 @@ def test_pdf_without_libreoffice_says_how_to_install_it(
     monkeypatch.setattr("masa_docs.render.libreoffice.find_soffice", lambda: None)
     with pytest.raises(LibreOfficeMissing, match="libreoffice-writer-nogui"):
         render_agreement_pdf(example, RenderRequest("agreement", "pdf"))
+
+
+@needs_soffice
+@needs_poppler
+@pytest.mark.client
+@pytest.mark.slow
+def test_signature_words_in_the_content_do_not_move_the_fields(
+    make_content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """'Signature: ______' and 'Date:' typed in a clause are text, not the signature block."""
+    from masa_docs.render.pdf_locate import find_text
+
+    root = make_content(
+        tmp_path,
+        edits={
+            "agreement.yaml": replace_once(
+                "exit: >-\n",
+                "exit: >-\n  Signature: ______________ Date: ________ (for the record of notice).\n",
+            )
+        },
+    )
+    loaded = load_content(root)
+    pdf = render(loaded, RenderRequest("agreement", "pdf")).data
+    labels = find_text(pdf, "Signature:")
+    assert len(labels) == len(loaded.content.partners) + 1  # the clause's words are in the PDF
+    reader = PdfReader(io.BytesIO(pdf))
+    boxes = [
+        (n, [float(v) for v in a.get_object()["/Rect"]])
+        for n, page in enumerate(reader.pages)
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/FT") == "/Sig"
+    ]
+    assert len(boxes) == len(loaded.content.partners)
+    for (page, (x0, y0, _x1, y1)), (label_page, (_, ly0, lx1, _)) in zip(boxes, labels[1:], strict=True):
+        assert page == label_page
+        assert x0 > lx1 and y0 < ly0 < y1

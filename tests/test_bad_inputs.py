@@ -738,6 +738,183 @@ CASES: list[Case] = [
         "status",
         "arrangements marked 'ended' need an ends_on date",
     ),
+    # ------------------------------------------------------------------ hostile and odd inputs (issue 13)
+    Case(
+        "yaml-merge-key",
+        {"voice.yaml": lambda t: t + "x: &base {k: 1}\ny:\n  <<: *base\n  j: 2\n"},
+        "voice.yaml",
+        ("  <<: *base", 2),
+        "y",
+        "YAML merge keys (<<) are not allowed in content",
+        "write the keys out in full; a merge hides which values apply",
+    ),
+    Case(
+        "number-too-large-to-print",
+        {"reports/2025-26.yaml": replace_once("{label: Q1, value: 688}", "{label: Q1, value: 1e309}")},
+        "reports/2025-26.yaml",
+        ("1e309", 0),
+        "metrics[0].values[0].value",
+        "the number 1E+309 is too large for a document to print",
+        "check the value; amounts and figures are far smaller",
+    ),
+    Case(
+        "control-character-in-partnership-name",
+        {
+            "partnership.yaml": replace_once(
+                "name: Northmere and Eastvale Safeguarding Children Partnership\n",
+                'name: "Northmere and Eastvale\\x07 Safeguarding Children Partnership"\n',
+            )
+        },
+        "partnership.yaml",
+        ('"Northmere and Eastvale', 0),
+        "name",
+        "contains the control character U+0007, which no document can print",
+        "remove it (it may have come from pasted text)",
+    ),
+    Case(
+        "control-character-in-agreement-reference",
+        {
+            "agreement.yaml": replace_once(
+                "reference: NESCP/CA/2026/01\n", 'reference: "NESCP/CA/\\x1b[2J2026/01"\n'
+            )
+        },
+        "agreement.yaml",
+        ('"NESCP/CA/', 0),
+        "reference",
+        "contains the control character U+001B, which no document can print",
+        "remove it (it may have come from pasted text)",
+    ),
+    Case(
+        "terminal-escape-in-a-key",
+        {"voice.yaml": lambda t: t + '"\\x1b]0;owned\\x07": 1\n'},
+        "voice.yaml",
+        ('"\\x1b]0;owned', 0),
+        "\x1b]0;owned\x07",
+        "contains the control character U+001B, which no document can print",
+        "remove it (it may have come from pasted text)",
+    ),
+    Case(
+        "nul-byte",
+        {"voice.yaml": (EXAMPLE / "voice.yaml").read_bytes().replace(b"\n", b"\n\x00", 1)},
+        "voice.yaml",
+        (2, 1),
+        "",
+        "contains the control character U+0000, which no document can print",
+        "remove it (it may have come from pasted text)",
+    ),
+    Case(
+        "utf16-without-bom",
+        {"voice.yaml": (EXAMPLE / "voice.yaml").read_text(encoding="utf-8").encode("utf-16-le")},
+        "voice.yaml",
+        (1, 2),
+        "",
+        "the file looks like UTF-16 or another two-byte encoding",
+        "save it as UTF-8",
+    ),
+    Case(
+        "nesting-1000-deep",
+        {"voice.yaml": lambda t: t + "deep: " + "[" * 1000 + "]" * 1000 + "\n"},
+        "voice.yaml",
+        ("deep: ", 6 + 63),  # the 64th bracket: the 65th collection, with the file itself
+        "",
+        "lists and mappings are nested more than 64 deep",
+        "content is never nested this deep; check the brackets and indentation",
+    ),
+    Case(
+        "bool-where-a-number-is-expected",
+        {"agreement.yaml": replace_once("term_years: 3\n", "term_years: true\n")},
+        "agreement.yaml",
+        ("term_years: true", 12),
+        "term_years",
+        "expected a number, not true",
+        "write the number itself, e.g. 3",
+    ),
+    Case(
+        "unix-timestamp-where-a-date-is-expected",
+        {"partnership.yaml": replace_once("effective_date: 2025-04-01\n", "effective_date: 1743465600\n")},
+        "partnership.yaml",
+        ("effective_date: 1743465600", 16),
+        "effective_date",
+        "expected a date, not the number 1743465600",
+        DATE_HINT,
+    ),
+    Case(
+        "reports-to-cycle",
+        {
+            "governance.yaml": replace_once(
+                "  - id: lsp-group\n", "  - id: lsp-group\n    reports_to: executive\n"
+            )
+        },
+        "governance.yaml",
+        ("  - id: lsp-group\n    reports_to: executive", 18 + 16),
+        "groups[0].reports_to",
+        "groups report to each other in a circle: lsp-group -> executive -> lsp-group",
+        "one group in the circle must report to a group outside it, or to none",
+    ),
+    Case(
+        "overlapping-report-periods",
+        {"reports/2025-26.yaml": replace_once("start: 2025-04-01\n", "start: 2025-03-01\n")},
+        "reports/2025-26.yaml",
+        ("start: 2025-03-01", 7),
+        "start",
+        "the report for 2025-26 (2025-03-01 to 2026-03-31) overlaps the report for 2024-25 "
+        "(2024-04-01 to 2025-03-31)",
+        "a yearly report covers its own 12 months; correct start or end",
+    ),
+    Case(
+        "overlapping-funding-years",
+        {"funding.yaml": replace_once("    start: 2025-04-01\n", "    start: 2025-01-01\n")},
+        "funding.yaml",
+        ("    start: 2025-01-01", 11),
+        "years[1].start",
+        "funding year 2025-26 (2025-01-01 to 2026-03-31) overlaps 2024-25 (2024-04-01 to 2025-03-31)",
+        "each financial year needs its own dates, e.g. 2025-04-01 to 2026-03-31",
+    ),
+    Case(
+        "file-name-in-upper-case",
+        {"signatures.yaml": None, "signatures.YAML": (EXAMPLE / "signatures.yaml").read_bytes()},
+        "signatures.YAML",
+        None,
+        "",
+        "file names are lower case, so this file is not read (as signatures.yaml it would be)",
+        "rename it to signatures.yaml",
+    ),
+    Case(
+        "narrative-file-name-in-upper-case",
+        {"introduction.md": None, "introduction.MD": (EXAMPLE / "introduction.md").read_bytes()},
+        "introduction.MD",
+        None,
+        "",
+        "file names are lower case, so this file is not read (as introduction.md it would be)",
+        "rename it to introduction.md",
+    ),
+    Case(
+        "remote-image-in-narrative",
+        {"voice.md": lambda t: t + "\nOur chart: ![the structure](https://tracker.example/pixel.png)\n"},
+        "voice.md",
+        ("![the structure]", 0),
+        "",
+        "images are not allowed in Markdown (found one from https://tracker.example/pixel.png)",
+        re.compile(r"^images are not published from content: describe"),
+    ),
+    Case(
+        "local-image-in-a-markdown-field",
+        {"agreement.yaml": replace_once("exit: >-\n", "exit: >-\n  ![logo](../../etc/logo.png)\n")},
+        "agreement.yaml",
+        ("exit: >-", 6),  # the value, a block of Markdown
+        "exit",
+        "images are not allowed in Markdown (found one from ../../etc/logo.png)",
+        re.compile(r"link to it"),
+    ),
+    Case(
+        "yaml-in-a-subfolder",
+        {"old/partners.yaml": (EXAMPLE / "partners.yaml").read_bytes()},
+        "old/partners.yaml",
+        None,
+        "",
+        "content files in subfolders are not read (only reports/<period>.yaml is)",
+        "move it to the top of the content folder if it belongs to the content, or out of the content folder",
+    ),
 ]
 
 
@@ -1071,3 +1248,77 @@ def test_bad_byte_column_counts_characters(make_content, tmp_path: Path) -> None
     line = next(ln for ln in (root / "liabilities.yaml").read_bytes().split(b"\n") if b"\xe9" in ln)
     prefix = line[: line.index(b"\xe9")].decode("utf-8")
     assert diag.column == len(prefix) + 1
+
+
+# ------------------------------------------------------------------ links, devices and pipes (issue 13)
+
+
+def _only_diagnostic(root: Path) -> Diagnostic:
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    (diag,) = info.value.diagnostics
+    return diag
+
+
+def test_a_link_to_a_file_outside_the_content_is_refused_and_never_published(make_content, tmp_path):
+    import os
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET-LINE\n", encoding="utf-8")
+    root = make_content(tmp_path, edits={"voice.md": None})
+    os.symlink(secret, root / "voice.md")
+    diag = _only_diagnostic(root)
+    assert Path(diag.file).name == "voice.md" and diag.line is None
+    assert diag.message == f"is a link to {secret}, outside the content folder"
+    assert diag.hint == "copy the file into the content folder instead of linking to it"
+    out = tmp_path / "build"
+    result = CliRunner().invoke(main, ["publish", "--content", str(root), "--out", str(out)])
+    assert result.exit_code == 2 and "outside the content folder" in result.output
+    assert not out.exists()
+    from masa_docs.load import fingerprint
+
+    before = fingerprint(root)
+    secret.write_text("changed\n", encoding="utf-8")
+    assert fingerprint(root) == before  # the linked file is never read, not even for the fingerprint
+
+
+def test_a_link_to_a_device_is_refused_without_reading_it(make_content, tmp_path):
+    import os
+
+    root = make_content(tmp_path, edits={"voice.yaml": None})
+    os.symlink("/dev/zero", root / "voice.yaml")
+    diag = _only_diagnostic(root)
+    assert diag.message == "is a link to /dev/zero, outside the content folder"
+
+
+def test_a_link_inside_the_content_folder_is_followed(make_content, tmp_path):
+    import os
+
+    root = make_content(tmp_path)
+    (root / "voice.md").rename(root / "voice-text.txt")
+    os.symlink(root / "voice-text.txt", root / "voice.md")
+    assert "voice" in load_content(root).content.narrative
+
+
+@pytest.mark.parametrize("name", ["voice.yaml", "voice.md", "reports/2025-26.yaml"])
+def test_a_named_pipe_is_refused_without_waiting(make_content, tmp_path, name):
+    import os
+    import time
+
+    root = make_content(tmp_path, edits={name: None})
+    os.mkfifo(root / name)
+    started = time.monotonic()
+    diag = _only_diagnostic(root)
+    assert time.monotonic() - started < 10
+    assert Path(diag.file).name == Path(name).name
+    assert diag.message == "is a named pipe, not a file"
+    assert diag.hint == "content files must be ordinary files"
+
+
+def test_terminal_escapes_are_shown_not_obeyed(make_content, tmp_path):
+    root = make_content(tmp_path, edits={"voice.yaml": lambda t: t + '"\\x1b]0;owned\\x07": 1\n'})
+    for command in (["validate"], ["check"]):
+        result = CliRunner().invoke(main, [*command, "--content", str(root)])
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "\\x1b]0;owned\\x07" in result.output

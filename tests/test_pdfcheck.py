@@ -78,7 +78,8 @@ def _break(data: bytes, change: Callable[[pikepdf.Pdf], object]) -> bytes:
 
 
 def _drop_font_file(doc: pikepdf.Pdf) -> None:
-    font = next(iter(doc.pages[0].Resources.Font.values()))
+    fonts = doc.pages[0].Resources.Font
+    font = fonts[next(iter(fonts.keys()))]  # .values() needs a newer pikepdf than the floor
     descriptor = font.DescendantFonts[0].FontDescriptor  # WeasyPrint writes Type0 fonts
     for key in ("/FontFile", "/FontFile2", "/FontFile3"):
         if key in descriptor:

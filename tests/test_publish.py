@@ -163,22 +163,238 @@ def test_a_failing_renderer_leaves_the_previous_build_untouched(previous_build, 
     assert leftovers(previous_build.parent, "build") == []
 
 
-def test_a_successful_publish_replaces_the_whole_folder(previous_build):
-    (previous_build / "stale.html").write_text("old", encoding="utf-8")
-    publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
-    assert not (previous_build / "stale.html").exists()
-    assert (previous_build / "threshold.html").is_file()
+def test_publish_keeps_every_file_it_did_not_make(previous_build):
+    """A signed PDF, an archive folder and any other file in the output folder survive."""
+    (previous_build / "signed").mkdir()
+    (previous_build / "signed" / "agreement-signed.pdf").write_bytes(b"%PDF-1.7 signed")
+    (previous_build / "archive" / "2024").mkdir(parents=True)
+    (previous_build / "archive" / "2024" / "threshold.pdf").write_bytes(b"%PDF old")
+    (previous_build / "notes.txt").write_text("mine", encoding="utf-8")
+    mine = {
+        k: v for k, v in tree(previous_build).items() if k.split("/")[0] in {"signed", "archive", "notes.txt"}
+    }
+    publish(example_dir(), previous_build, workers=1, docs=["threshold", "arrangements"], formats=["html"])
+    after = tree(previous_build)
+    assert {k: after[k] for k in mine} == mine
+    manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
     assert leftovers(previous_build.parent, "build") == []
+    assert [p.name for p in previous_build.iterdir() if p.name.startswith(".")] == []
+    # The accessibility gate checks this build's files, not the partnership's own.
+    from masa_docs.a11y import output_files
+
+    checked = sorted(p.name for paths in output_files(previous_build).values() for p in paths)
+    assert checked == ["arrangements.html", "index.html", "threshold.html"]
 
 
-def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+def test_publish_into_a_folder_it_did_not_make_keeps_what_is_there(tmp_path):
     mine = tmp_path / "documents"
     mine.mkdir()
     (mine / "precious.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(MasaError) as info:
-        publish(example_dir(), mine, docs=["threshold"], formats=["html"])
-    assert info.value.hint
+    publish(example_dir(), mine, docs=["threshold"], formats=["html"], workers=1)
     assert (mine / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert (mine / "threshold.html").is_file()
+
+
+def test_refuses_to_overwrite_a_file_it_did_not_make(tmp_path):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "threshold.html").write_text("my own page", encoding="utf-8")
+    with pytest.raises(MasaError) as info:
+        publish(example_dir(), mine, docs=["threshold"], formats=["html"], workers=1)
+    assert "not made by masa-docs" in info.value.message
+    assert "signed/" in (info.value.hint or "")
+    assert sorted(p.name for p in mine.iterdir()) == ["threshold.html"]
+    assert (mine / "threshold.html").read_text(encoding="utf-8") == "my own page"
+
+
+def test_refuses_to_overwrite_an_output_changed_since_it_was_made(previous_build):
+    """A PDF signed and saved over the published one is never overwritten."""
+    (previous_build / "threshold.html").write_text("signed or edited", encoding="utf-8")
+    before = tree(previous_build)
+    result = CliRunner().invoke(
+        main,
+        ["publish", "--content", str(example_dir()), "--out", str(previous_build), "--doc", "threshold"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "threshold.html was changed after masa-docs made it" in result.output
+    assert "hint:" in result.output and "Traceback" not in result.output
+    assert tree(previous_build) == before
+
+
+def test_doc_and_format_rebuild_just_those_outputs_and_merge_the_manifest(previous_build):
+    publish(example_dir(), previous_build, docs=["arrangements"], formats=["html"], workers=1)
+    publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
+    manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256((previous_build / name).read_bytes()).hexdigest()
+        assert entry["stale"] is False
+    index = (previous_build / "index.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'<a href="([^"#:]+)"', index)) == {"arrangements.html", "threshold.html"}
+
+
+def test_outputs_no_longer_made_are_removed_and_only_those(previous_build, content_copy):
+    """A file in the previous manifest that the content no longer makes is removed (it was
+    masa-docs's), while a rebuild of what is still made keeps the rest."""
+    publish(example_dir(), previous_build, docs=["yearly-report"], formats=["html"], workers=1)
+    assert (previous_build / "yearly-report.html").is_file()
+    shutil.rmtree(content_copy / "reports")
+    (content_copy / "signatures.yaml").unlink()  # it records the yearly reports' signatures
+    result = publish(content_copy, previous_build, formats=["html"], workers=1)
+    assert result.removed == ["yearly-report.html"]
+    assert not (previous_build / "yearly-report.html").exists()
+    assert (previous_build / "threshold.html").is_file()
+
+
+def test_an_output_that_cannot_be_built_keeps_its_previous_file_marked_stale(previous_build, monkeypatch):
+    from masa_docs.render.libreoffice import LibreOfficeMissing
+
+    before = (previous_build / "threshold.html").read_bytes()
+
+    def missing(loaded, request):
+        raise LibreOfficeMissing()
+
+    import masa_docs.render.html as html
+
+    monkeypatch.setattr(html, "render_html_output", missing)
+    result = publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
+    assert result.outputs == [] and result.skipped == []
+    assert result.stale == [("threshold.html", "not rebuilt: LibreOffice was not found")]
+    assert (previous_build / "threshold.html").read_bytes() == before
+    manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["files"]["threshold.html"]
+    assert entry["stale"] is True
+    assert entry["stale_reason"] == "not rebuilt: LibreOffice was not found"
+    assert entry["sha256"] == hashlib.sha256(before).hexdigest()
+    index = (previous_build / "index.html").read_text(encoding="utf-8")
+    assert "Out of date:</strong> not rebuilt: LibreOffice was not found" in index
+    # The next publish that can build it clears the mark.
+    monkeypatch.undo()
+    publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
+    manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["threshold.html"]["stale"] is False
+    assert "Out of date" not in (previous_build / "index.html").read_text(encoding="utf-8")
+
+
+def test_outputs_kept_from_other_content_are_marked_stale(previous_build, content_copy):
+    (content_copy / "voice.md").write_text("# Voice\n\nChanged.\n", encoding="utf-8")
+    result = publish(content_copy, previous_build, docs=["arrangements"], formats=["html"], workers=1)
+    assert result.stale == [("threshold.html", "built from earlier content")]
+    manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["threshold.html"]["stale"] is True
+    assert manifest["files"]["arrangements.html"]["stale"] is False
+
+
+def test_a_failure_while_moving_files_in_puts_the_previous_ones_back(previous_build, monkeypatch):
+    publish(example_dir(), previous_build, docs=["arrangements", "threshold"], formats=["html"], workers=1)
+    (previous_build / "signed").mkdir()
+    before = tree(previous_build)
+    import os as os_module
+
+    import masa_docs.publish as publish_module
+
+    real_replace = os_module.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(publish_module.os, "replace", flaky_replace)
+    with pytest.raises(OSError, match="No space"):
+        publish(
+            example_dir(), previous_build, docs=["arrangements", "threshold"], formats=["html"], workers=1
+        )
+    monkeypatch.undo()
+    assert tree(previous_build) == before
+    assert [p.name for p in previous_build.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_second_publish_into_the_same_folder_stops_with_a_clear_message(previous_build):
+    import fcntl
+    import os
+
+    before = tree(previous_build)
+    fd = os.open(previous_build, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running publish holds
+        result = CliRunner().invoke(
+            main,
+            ["publish", "--content", str(example_dir()), "--out", str(previous_build), "--doc", "threshold"],
+        )
+    finally:
+        os.close(fd)
+    assert result.exit_code == 2
+    assert "another masa-docs publish or build is writing into" in result.output
+    assert "hint: wait for it to finish" in result.output
+    assert tree(previous_build) == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
+    """SIGINT to the whole process group (as a terminal sends it) while the renderers (WeasyPrint,
+    LibreOffice) have files in the temporary folder."""
+    import os
+    import signal
+    import time
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "site" / "build"
+    publish(example_dir(), out, docs=["threshold"], formats=["html"], workers=1)
+    before = tree(out)
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "masa_docs",
+            "publish",
+            "--content",
+            str(example_dir()),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--doc",
+            "agreement",  # its PDF, rendered first, runs LibreOffice with a profile in the temp folder
+            "--doc",
+            "threshold",
+            "--format",
+            "pdf",
+            "--format",
+            "html",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # "Publishing N outputs ...": rendering has started
+    assert first.startswith("Publishing"), first + proc.stderr.read() if proc.stderr else ""
+    deadline = time.monotonic() + 60
+
+    def renderers_wrote_temp_files() -> bool:
+        """Something inside publish's own temporary folder (a LibreOffice profile, WeasyPrint's
+        fonts): os.walk ignores folders that vanish while it looks."""
+        return any(root != str(tmp) for root, dirs, files in os.walk(tmp) if dirs or files)
+
+    while not renderers_wrote_temp_files() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert renderers_wrote_temp_files(), "no renderer used the temporary folder"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted" in err
+    assert list(tmp.iterdir()) == []
+    assert tree(out) == before
+    assert leftovers(out.parent, "build") == []
 
 
 def test_refuses_an_output_folder_inside_the_content(content_copy):
@@ -254,9 +470,27 @@ def test_cli_publish_shows_progress_and_a_summary_table(tmp_path):
     )
     assert quiet.exit_code == 0
     assert quiet.output == ""
+    # -q is also accepted after the command name, as the README lists it under publish.
+    quiet_after = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            "-q",
+            "--content",
+            str(example_dir()),
+            "--out",
+            str(out),
+            "--doc",
+            "threshold",
+            "--format",
+            "html",
+        ],
+    )
+    assert quiet_after.exit_code == 0, quiet_after.output
+    assert quiet_after.output == ""
 
 
-def test_build_writes_one_file_and_leaves_the_others(previous_build):
+def test_build_writes_one_file_updates_the_manifest_and_leaves_the_others(previous_build):
     (previous_build / "other.txt").write_text("mine", encoding="utf-8")
     before = tree(previous_build)
     result = CliRunner().invoke(
@@ -276,8 +510,37 @@ def test_build_writes_one_file_and_leaves_the_others(previous_build):
     assert result.exit_code == 0, result.output
     after = tree(previous_build)
     assert set(after) == set(before) | {"arrangements.html"}
-    assert all(after[k] == v for k, v in before.items())
+    assert {k: v for k, v in after.items() if k not in ("index.html", "manifest.json")} == {
+        **{k: v for k, v in before.items() if k not in ("index.html", "manifest.json")},
+        "arrangements.html": after["arrangements.html"],
+    }
+    manifest = json.loads(after["manifest.json"])
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256(after[name]).hexdigest(), name
+    assert "arrangements.html" in after["index.html"].decode()
     assert [p.name for p in previous_build.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_refuses_the_content_folder_as_output(content_copy):
+    before = tree(content_copy)
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--content",
+            str(content_copy),
+            "--out",
+            str(content_copy),
+            "--doc",
+            "threshold",
+            "--format",
+            "html",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "overlaps the content folder" in result.output
+    assert tree(content_copy) == before
 
 
 def test_build_rejects_a_format_the_document_does_not_have(tmp_path):
@@ -318,3 +581,25 @@ def test_help_does_not_import_heavy_renderers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage:" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_a_selection_with_nothing_to_publish_is_an_error_and_changes_nothing(previous_build):
+    before = tree(previous_build)
+    result = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            "--content",
+            str(example_dir()),
+            "--out",
+            str(previous_build),
+            "--doc",
+            "agreement",
+            "--format",
+            "html",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "nothing to publish: no html output of agreement" in result.output
+    assert "hint: formats made: agreement: docx, pdf" in result.output
+    assert tree(previous_build) == before

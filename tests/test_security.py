@@ -217,3 +217,12 @@ def test_pdf_renderer_fetches_nothing_from_network_or_disk(tmp_path: Path) -> No
         server.server_close()
     assert rendered.page_count == 1
     assert hits == []
+
+
+def test_markdown_images_never_become_img_elements() -> None:
+    """Should an image reach a renderer, it prints its alt text: no reader's browser fetches it."""
+    from masa_docs.markdown import to_html
+
+    html = to_html("See ![the chart](https://tracker.example/p.png) and ![local](chart.png).")
+    assert "<img" not in html
+    assert "See the chart and local." in html

@@ -7,11 +7,23 @@ The library never prints and never exits: it raises :class:`ContentError` carryi
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that can
+# disguise text: never sent raw to a terminal, where ESC sequences would be obeyed.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), safe to print."""
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -29,18 +41,19 @@ class Diagnostic:
 
     def location(self) -> str:
         if self.line is None:
-            return self.file
-        return f"{self.file}:{self.line}:{self.column or 1}"
+            return visible(self.file)
+        return f"{visible(self.file)}:{self.line}:{self.column or 1}"
 
     def format(self) -> str:
+        """The problem as printed: control characters in any part are made visible, so a key
+        or file name holding a terminal escape sequence is shown, never obeyed."""
         where = self.location()
-        text = (
-            f"{where}: {self.field_path}: {self.message}" if self.field_path else (f"{where}: {self.message}")
-        )
+        field_path, message = visible(self.field_path), visible(self.message)
+        text = f"{where}: {field_path}: {message}" if field_path else (f"{where}: {message}")
         if self.severity == "warning":
             text = f"{where}: warning: " + text[len(where) + 2 :]
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {visible(self.hint)}"
         return text
 
 

@@ -9,12 +9,10 @@ from .errors import MasaError
 
 
 def example_dir() -> Path:
-    """The example content folder (the repository's content/)."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "content", here.parent / "data" / "example"):
-        if (candidate / "partnership.yaml").is_file():
-            return candidate
-    raise MasaError("the example content was not found", "run masa-docs from a checkout of the repository")
+    """The example content folder (the repository's content/, shipped inside the package)."""
+    from .resources import shipped
+
+    return shipped("content")
 
 
 def init_content(dest: Path, *, force: bool = False) -> list[Path]:
@@ -31,4 +29,38 @@ def init_content(dest: Path, *, force: bool = False) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             copied.append(target)
+    return copied
+
+
+#: The templates a partnership owns after ``init --with-templates``: the agreement the lawyers
+#: edit and the stylesheet of the web pages and PDFs. The other templates stay masa-docs's own,
+#: so they keep up with new versions.
+OWNED_TEMPLATES = ("docx/agreement.docx", "html/style.css")
+CONFIG_TEXT = """\
+# masa-docs settings for this partnership (options on the command line win).
+content = "content"
+output = "build"
+templates = "templates"
+"""
+
+
+def init_partnership(dest: Path, *, force: bool = False) -> list[Path]:
+    """A partnership folder: ``content/`` (the example), ``templates/`` (the agreement template
+    and stylesheet to own) and ``masa-docs.toml`` naming them. Run masa-docs inside it."""
+    from .config import CONFIG_FILE
+    from .resources import shipped
+
+    if dest.exists() and any(dest.iterdir()) and not force:
+        raise MasaError(
+            f"{dest} exists and is not empty", "choose a new folder, or pass --force to overwrite"
+        )
+    copied = init_content(dest / "content", force=force)
+    templates = shipped("templates")
+    for rel in OWNED_TEMPLATES:
+        target = dest / "templates" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(templates / rel, target)
+        copied.append(target)
+    (dest / CONFIG_FILE).write_text(CONFIG_TEXT, encoding="utf-8")
+    copied.append(dest / CONFIG_FILE)
     return copied

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import stat
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarfloat import ScalarFloat
 
@@ -33,10 +36,17 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PERIOD_FILE = re.compile(r"^\d{4}-\d{2}$")
 MAX_NODES = 200_000  # values after expanding anchors/aliases: stops "billion laughs"
+MAX_DEPTH = 64  # nesting of mappings and lists; the deepest real content has about 8
+MAX_NUMBER = 10**15  # a number a document can print (money up to a trillion pounds, with pence)
+# Characters no document can print (C0 and C1 controls except tab and line ends, DEL,
+# non-characters): refused in content so HTML, PDF metadata and Word XML never meet them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 # Files that describe documents rather than content; kept out of the fingerprint so that
 # recording a signature does not change what the signatory saw.
 UNFINGERPRINTED = frozenset({"signatures.yaml"})
-LOCAL_FILES = frozenset({"rules.yaml"})  # read by the compliance check, not the model
+ORDINARY_HINT = "content files must be ordinary files"
+LOCAL_FILES_RULES = "rules.yaml"
+LOCAL_FILES = frozenset({LOCAL_FILES_RULES})  # read by the compliance check, not the model
 
 Loc = tuple[str | int, ...]
 Pos = tuple[int, int]  # 1-based line and column
@@ -75,6 +85,8 @@ class SourceFile:
     display: str
     values: dict[Loc, Pos] = field(default_factory=dict)
     keys: dict[Loc, Pos] = field(default_factory=dict)
+    # Values that parse but that no document can print: (path, message, at the key).
+    problems: list[tuple[Loc, str, bool]] = field(default_factory=list)
 
     def locate(self, loc: Loc, *, key: bool = False) -> Pos | None:
         """Position of the deepest existing node along ``loc`` (the key if asked and known)."""
@@ -154,10 +166,16 @@ def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
         raise _BadTag(loc, str(tag))
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
+        if getattr(node, "merge", None):
+            raise _Merge(loc)
+        if len(loc) >= MAX_DEPTH:
+            raise _TooDeep(loc)
         for k in node:
             kl, kc = node.lc.key(k)
             if not isinstance(k, str):
                 raise _BadKey(k, (kl + 1, kc + 1))
+            if CONTROL.search(k):
+                src.problems.append(((*loc, k), _control_message(k), True))
             child = (*loc, k)
             src.keys[child] = (kl + 1, kc + 1)
             value_pos = node.lc.value(k)
@@ -173,6 +191,8 @@ def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
             out[k] = _plain(node[k], child, src, budget)
         return out
     if isinstance(node, CommentedSeq):
+        if len(loc) >= MAX_DEPTH:
+            raise _TooDeep(loc)
         items = []
         for i, item in enumerate(node):
             pos = node.lc.item(i)
@@ -183,7 +203,16 @@ def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
     if isinstance(node, ScalarBoolean):
         return bool(node)
     if isinstance(node, ScalarFloat | float):
-        return Decimal(repr(float(node)))
+        node = Decimal(repr(float(node)))
+    if isinstance(node, str) and CONTROL.search(node):
+        src.problems.append((loc, _control_message(node), False))
+    if isinstance(node, int | Decimal) and not isinstance(node, bool):
+        number: int | Decimal = node
+        if isinstance(number, Decimal) and not number.is_finite():
+            pass  # .inf / .nan: pydantic rejects them with a location
+        elif not -MAX_NUMBER < number < MAX_NUMBER:
+            message = f"the number {_short(node)} is too large for a document to print"
+            src.problems.append((loc, message, False))
     if isinstance(node, bool | int | str | Decimal) or node is None:
         return node
     # Tagged values (!!python/object, !custom ...) are never constructed as objects.
@@ -192,6 +221,32 @@ def _plain(node: Any, loc: Loc, src: SourceFile, budget: list[int]) -> Any:
 
 class _TooBig(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
+
+
+class _Merge(Exception):
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
+
+
+def _short(value: int | Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]} ({len(text)} characters)"
+
+
+def _control_message(text: str) -> str:
+    m = CONTROL.search(text)
+    assert m is not None
+    ch = m.group()
+    return f"contains the control character U+{ord(ch):04X}, which no document can print"
+
+
+def visible_char(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
 
 
 class _BadKey(Exception):
@@ -206,15 +261,23 @@ class _BadTag(Exception):
 
 def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a named pipe never waits for a writer (it is refused below).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         diags.append(Diagnostic(display, None, None, "", f"cannot read file: {exc.strerror}"))
         return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        kind = _special_kind(info.st_mode)
+        if kind is not None:
+            diags.append(_file_problem(display, f"is {kind}, not a file", ORDINARY_HINT))
+            return None
+        data = fh.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         diags.append(
             _file_problem(
                 display,
-                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                f"file is {max(info.st_size, len(data)):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                 "split it or remove what does not belong",
             )
         )
@@ -236,7 +299,70 @@ def _read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
             )
         )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    bad = CONTROL.search(text)
+    if bad is not None:
+        head = text[: bad.start()]
+        line = head.count("\n") + 1
+        col = bad.start() - (head.rfind("\n") + 1) + 1
+        if data.count(b"\x00") * 4 >= len(data):
+            message, hint = "the file looks like UTF-16 or another two-byte encoding", "save it as UTF-8"
+        else:
+            message = (
+                f"contains the control character {visible_char(bad.group())}, which no document can print"
+            )
+            hint = "remove it (it may have come from pasted text)"
+        diags.append(Diagnostic(display, line, col, "", message, hint))
+        return None
+    return text
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for an ordinary file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def _outside(root: Path, path: Path) -> bool:
+    """True when ``path`` (a link, or in a linked folder) leads outside the content folder."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
+def _usable(root: Path, path: Path, display: str, diags: list[Diagnostic]) -> bool:
+    """Refuse files a content folder must not hand to the loader: links that lead outside it
+    (a link to /etc/passwd would be published), and devices, pipes and sockets."""
+    if _outside(root, path):
+        diags.append(
+            _file_problem(
+                display,
+                f"is a link to {os.path.realpath(path)}, outside the content folder",
+                "copy the file into the content folder instead of linking to it",
+            )
+        )
+        return False
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        diags.append(_file_problem(display, f"cannot read file: {exc.strerror}"))
+        return False
+    kind = _special_kind(mode)
+    if kind is not None:
+        diags.append(_file_problem(display, f"is {kind}, not a file", ORDINARY_HINT))
+        return False
+    return True
 
 
 def read_yaml(
@@ -269,6 +395,12 @@ def read_yaml(
             )
         )
         return None
+    except ReaderError as exc:  # a character YAML does not allow (caught above for controls)
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        diags.append(Diagnostic(display, line, col, "", f"invalid YAML: {exc.reason}"))
+        return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -288,7 +420,11 @@ def read_yaml(
             )
         )
         return None
-    except (YAMLError, RecursionError) as exc:
+    except RecursionError:
+        line, col = _too_deep_at(text)
+        diags.append(_too_deep(display, line, col))
+        return None
+    except YAMLError as exc:
         diags.append(Diagnostic(display, None, None, "", f"invalid YAML: {exc}"))
         return None
     try:
@@ -325,11 +461,68 @@ def read_yaml(
             )
         )
         return None
+    except _TooDeep as exc:
+        line, col = src.locate(exc.loc) or (1, 1)
+        diags.append(_too_deep(display, line, col))
+        return None
     except RecursionError:
-        diags.append(Diagnostic(display, 1, 1, "", "nesting is too deep"))
+        line, col = _too_deep_at(text)
+        diags.append(_too_deep(display, line, col))
+        return None
+    except _Merge as exc:
+        line, col = src.locate(exc.loc) or (1, 1)
+        diags.append(
+            Diagnostic(
+                display,
+                line,
+                col,
+                format_path(exc.loc),
+                "YAML merge keys (<<) are not allowed in content",
+                "write the keys out in full; a merge hides which values apply",
+            )
+        )
         return None
     src.values[()] = min([*src.keys.values(), *src.values.values()], default=(1, 1))
+    for loc, message, at_key in src.problems:
+        line, col = src.locate(loc, key=at_key) or (1, 1)
+        hint = (
+            "remove it (it may have come from pasted text)"
+            if "control character" in message
+            else "check the value; amounts and figures are far smaller"
+        )
+        diags.append(Diagnostic(display, line, col, format_path(loc), message, hint))
+    if src.problems:
+        return None
     return data, src
+
+
+def _too_deep(display: str, line: int, col: int) -> Diagnostic:
+    return Diagnostic(
+        display,
+        line,
+        col,
+        "",
+        f"lists and mappings are nested more than {MAX_DEPTH} deep",
+        "content is never nested this deep; check the brackets and indentation",
+    )
+
+
+def _too_deep_at(text: str) -> Pos:
+    """Where nesting first passes MAX_DEPTH, found with the event parser (not recursive)."""
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except (YAMLError, RecursionError):
+        pass
+    return 1, 1
 
 
 def _first_key_line(text: str, key: str, dup_line: int) -> int | None:
@@ -356,10 +549,59 @@ def _first_key_line(text: str, key: str, dup_line: int) -> int | None:
 # ------------------------------------------------------------------------ the folder
 
 
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+
+
 def content_files(root: Path) -> list[Path]:
-    """The files that make up the content (for the fingerprint), sorted."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".md")]
+    """The files that make up the content (for the fingerprint), sorted.
+
+    Ordinary files only, inside the content folder: a link leading out of it, a device or a
+    pipe is never read (:func:`load_content` reports them).
+    """
+    files = []
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            if path.suffix in CONTENT_SUFFIXES and not _outside(root, path) and path.is_file():
+                files.append(path)
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _stray_files(root: Path, diags: list[Diagnostic]) -> None:
+    """Content files (by extension, in any case) in subfolders other than reports/, and
+    anything but reports in reports/: they would never be read, yet a reader might think so."""
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs.sort()
+        if here == root:
+            continue
+        rel = here.relative_to(root).as_posix()
+        for name in sorted(names):
+            path = here / name
+            if Path(name).suffix.lower() not in CONTENT_SUFFIXES:
+                continue
+            if rel == REPORTS_DIR and Path(name).suffix.lower() in (".yaml", ".yml"):
+                continue  # read (and checked) with the reports
+            diags.append(
+                _file_problem(
+                    _display(root, path),
+                    f"content files in subfolders are not read (only {REPORTS_DIR}/<period>.yaml is)",
+                    "move it to the top of the content folder if it belongs to the content, "
+                    "or out of the content folder",
+                )
+            )
+
+
+def _misnamed(root: Path, path: Path, known: set[str]) -> Diagnostic | None:
+    """A known file name written in other letter case (signatures.YAML, Introduction.md)."""
+    lower = path.name.lower()
+    if path.name not in known and lower in known:
+        return _file_problem(
+            _display(root, path),
+            f"file names are lower case, so this file is not read (as {lower} it would be)",
+            f"rename it to {lower}",
+        )
+    return None
 
 
 def fingerprint(root: Path) -> str:
@@ -397,9 +639,13 @@ def load_content(root: Path | str) -> LoadedContent:
     smap = SourceMap(root)
     raw: dict[str, Any] = {}
     known = set(TOPIC_FILES.values()) | LOCAL_FILES
+    narrative_files = {n + ".md" for n in NARRATIVE_NAMES}
     for topic, name in TOPIC_FILES.items():
         path = root / name
-        if not path.exists():
+        if path.is_symlink() or path.exists():
+            if not _usable(root, path, _display(root, path), diags):
+                continue
+        else:
             if topic not in OPTIONAL_TOPICS:
                 diags.append(
                     _file_problem(
@@ -412,9 +658,18 @@ def load_content(root: Path | str) -> LoadedContent:
         got = read_yaml(path, _display(root, path), (topic,), diags)
         if got is not None:
             raw[topic], smap.files[(topic,)] = got
+    if (root / LOCAL_FILES_RULES).is_symlink() or (root / LOCAL_FILES_RULES).exists():
+        _usable(root, root / LOCAL_FILES_RULES, _display(root, root / LOCAL_FILES_RULES), diags)
+    _stray_files(root, diags)
     # Unknown files at the top level are likely typos of a topic file.
     for path in sorted(root.iterdir()):
-        if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in known:
+        if path.is_dir():
+            continue
+        wrong_case = _misnamed(root, path, known | narrative_files)
+        if wrong_case is not None:
+            diags.append(wrong_case)
+            continue
+        if path.suffix.lower() in (".yaml", ".yml") and path.name not in known:
             diags.append(
                 _file_problem(
                     _display(root, path),
@@ -422,7 +677,7 @@ def load_content(root: Path | str) -> LoadedContent:
                     did_you_mean(path.name, sorted(known)) or f"known files: {', '.join(sorted(known))}",
                 )
             )
-        elif path.is_file() and path.suffix == ".md":
+        elif path.suffix.lower() == ".md":
             stem = path.stem
             if stem not in NARRATIVE_NAMES:
                 diags.append(
@@ -437,6 +692,8 @@ def load_content(root: Path | str) -> LoadedContent:
                     )
                 )
                 continue
+            if not _usable(root, path, _display(root, path), diags):
+                continue
             text = _read_text(path, _display(root, path), diags)
             if text is not None and text.strip():
                 raw.setdefault("narrative", {})[stem] = text
@@ -444,7 +701,18 @@ def load_content(root: Path | str) -> LoadedContent:
     if reports_dir.is_dir():
         seen: dict[str, Path] = {}
         for path in sorted(reports_dir.iterdir()):
+            if path.suffix.lower() not in (".yaml", ".yml") or path.is_dir():
+                continue
             if path.suffix not in (".yaml", ".yml"):
+                diags.append(
+                    _file_problem(
+                        _display(root, path),
+                        "file names are lower case: this report is not read",
+                        f"rename it to {path.stem}{path.suffix.lower()}",
+                    )
+                )
+                continue
+            if not _usable(root, path, _display(root, path), diags):
                 continue
             period = path.stem
             if not PERIOD_FILE.match(period):
@@ -469,9 +737,15 @@ def load_content(root: Path | str) -> LoadedContent:
             got = read_yaml(path, _display(root, path), ("reports", period), diags)
             if got is not None:
                 raw.setdefault("reports", {})[period], smap.files[("reports", period)] = got
+    diags.extend(_markdown_images(root, raw, smap))
     # Validate each topic on its own, so a file that does not parse does not hide the schema
     # errors of the others; cross-field checks need everything valid.
     for topic, value in raw.items():
+        if topic in ("reports", "narrative"):
+            for key, item in value.items():
+                diags.extend(_type_traps(item, (topic, key), smap))
+        else:
+            diags.extend(_type_traps(value, (topic,), smap))
         try:
             _topic_adapter(topic).validate_python(value)
         except ValidationError as exc:
@@ -492,6 +766,112 @@ def load_content(root: Path | str) -> LoadedContent:
 
 
 # ------------------------------------------------------------------------ pydantic errors
+
+
+IMAGE_HINT = (
+    "images are not published from content: describe what it shows in words, "
+    "or link to it, e.g. [The structure chart](https://example.org/chart.pdf)"
+)
+
+
+def _markdown_images(root: Path, raw: dict[str, Any], smap: SourceMap) -> list[Diagnostic]:
+    """Markdown images (``![alt](src)``) anywhere in the content, located. A web page would make
+    every reader's browser fetch a remote one, and a local one would not travel with the page."""
+    from .markdown import images
+
+    out: list[Diagnostic] = []
+
+    def walk(value: Any, loc: Loc) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*loc, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, (*loc, i))
+        elif isinstance(value, str) and "![" in value:
+            for _line, _col, src in images(value):
+                out.append(
+                    smap.diagnostic(
+                        loc,
+                        f"images are not allowed in Markdown (found one from {src or 'no source'})",
+                        hint=IMAGE_HINT,
+                    )
+                )
+
+    for topic, value in raw.items():
+        if topic == "narrative":
+            for stem, text in value.items():
+                display = _display(root, root / f"{stem}.md")
+                for line, col, src in images(text):
+                    out.append(
+                        Diagnostic(
+                            display,
+                            line,
+                            col,
+                            "",
+                            f"images are not allowed in Markdown (found one from {src or 'no source'})",
+                            IMAGE_HINT,
+                        )
+                    )
+        elif topic == "reports":
+            for period, report in value.items():
+                walk(report, ("reports", period))
+        else:
+            walk(value, (topic,))
+    return out
+
+
+def _field_types(loc: Loc) -> list[Any] | None:
+    """The candidate types of the model field a value at ``loc`` is for (None if unknown)."""
+    names = [i for i, part in enumerate(loc) if isinstance(part, str)]
+    if not names:
+        return None
+    at = names[-1]
+    owner = model_at(loc[:at])
+    name = loc[at]
+    if owner is None or not isinstance(name, str) or name not in owner.model_fields:
+        return None
+    return _unwrap(owner.model_fields[name].annotation)
+
+
+def _type_traps(value: Any, loc: Loc, smap: SourceMap) -> list[Diagnostic]:
+    """Values pydantic would quietly convert: ``true`` where a number is expected (it would
+    count as 1) and a number where a date is expected (read as a Unix timestamp)."""
+    import datetime as dt
+
+    out: list[Diagnostic] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.extend(_type_traps(v, (*loc, k), smap))
+        return out
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_type_traps(v, (*loc, i), smap))
+        return out
+    if not isinstance(value, int):
+        return out
+    types = _field_types(loc)
+    if not types:
+        return out
+    numbers = any(t in (int, float, Decimal) for t in types)
+    if isinstance(value, bool):
+        if numbers and bool not in types:
+            out.append(
+                smap.diagnostic(
+                    loc,
+                    f"expected a number, not {str(value).lower()}",
+                    hint="write the number itself, e.g. 3",
+                )
+            )
+    elif any(t in (dt.date, dt.datetime) for t in types) and not numbers and str not in types:
+        out.append(
+            smap.diagnostic(
+                loc,
+                f"expected a date, not the number {value}",
+                hint="write dates as YYYY-MM-DD, e.g. 2025-04-01",
+            )
+        )
+    return out
 
 
 def _diag_order(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -104,6 +104,11 @@ class PdfProblem:
     page: int | None  # 1-based page number; None for the whole document
 
 
+def _values(d: Any) -> list[Any]:
+    """The values of a pikepdf Dictionary (``.values()`` exists only in newer pikepdf)."""
+    return [d[k] for k in d.keys()]  # noqa: SIM118 - a pikepdf Dictionary, not a dict
+
+
 def check_pdf(pdf: bytes) -> list[PdfProblem]:
     """Run every structural check on ``pdf``; an empty list means it passes."""
     import pikepdf
@@ -443,11 +448,11 @@ def _appearance_resources(annot: Any) -> list[Any]:
     ap = annot.get("/AP")
     if not isinstance(ap, pikepdf.Dictionary):
         return out
-    for state in ap.values():
+    for state in _values(ap):
         streams = (
             [state]
             if isinstance(state, pikepdf.Stream)
-            else (list(state.values()) if isinstance(state, pikepdf.Dictionary) else [])
+            else (_values(state) if isinstance(state, pikepdf.Dictionary) else [])
         )
         for stream in streams:
             if isinstance(stream, pikepdf.Stream) and "/Resources" in stream:
@@ -474,7 +479,7 @@ def _fonts_in(resources: Any, seen: set[tuple[int, int]]) -> Iterator[tuple[str,
                     yield from _fonts_in(font.get("/Resources"), seen)
     xobjects = resources.get("/XObject")
     if isinstance(xobjects, pikepdf.Dictionary):
-        for xobject in xobjects.values():
+        for xobject in _values(xobjects):
             if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
                 key = xobject.objgen
                 if key != (0, 0) and key in seen:

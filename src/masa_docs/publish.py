@@ -1,20 +1,26 @@
-"""Publish: every document in every format into ``build/``, atomically, in parallel.
+"""Publish: documents in every format into ``build/``, in parallel, never losing a file.
 
 :func:`publish` validates the content (nothing is written when it is invalid), renders every
-(document, format) pair in a process pool sized to the machine, writes the files,
-``index.html`` and ``manifest.json`` into a temporary folder beside the output folder, and
-only then swaps that folder in. A failed build therefore leaves the previous ``build/``
-complete and untouched. An output whose renderer or tool is missing (a renderer module not
-installed, LibreOffice not found) is reported as skipped with a hint, and everything else is
-still built.
+selected (document, format) pair in a process pool sized to the machine, and then puts the
+new files in place all or nothing (:func:`_commit`): a failed build leaves the previous
+folder exactly as it was.
 
-:func:`build_one` renders a single output and replaces just that file.
+The folder's ``manifest.json`` lists the files masa-docs made there. Only those are ever
+replaced or removed: a ``signed/`` folder, archives and any other file are kept. Publishing
+some documents or formats (``--doc``/``--format``) rebuilds just those and keeps the other
+outputs, with one merged manifest and index. An output whose renderer or tool is missing
+(LibreOffice not found) keeps its previous file, marked stale, or is reported as skipped with
+a hint. A lock on the folder stops a second publish into it, and everything the renderers put
+in the temporary folder is removed however the publish ends.
+
+:func:`build_one` rebuilds a single output the same way.
 
 The library does not print: progress goes to the ``progress`` callback (the CLI prints it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -22,7 +28,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +107,9 @@ class PublishResult:
     workers: int = 1
     a11y: list[Any] | None = None  # A11yProblem list when --a11y was asked for
     compliance: str = ""  # the statutory check's one-line summary (masa_docs.check.summary_line)
+    kept: list[str] = field(default_factory=list)  # earlier outputs left in place
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (file, why) kept but not up to date
+    removed: list[str] = field(default_factory=list)  # earlier outputs the content no longer has
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -252,6 +261,7 @@ def plan(
     docs: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
     period: str | None = None,
+    templates: Path | str | None = None,
 ) -> tuple[list[RenderRequest], dict[str, DocumentMeta]]:
     """The requests to render (every document × each of its formats) and each document's meta.
 
@@ -283,7 +293,9 @@ def plan(
         metas[d] = meta
         for f in spec.formats:
             if f in fmt_list and (d, f) in RENDERERS:
-                requests.append(RenderRequest(d, f, meta.period, blocking))
+                requests.append(
+                    RenderRequest(d, f, meta.period, blocking, str(templates) if templates else None)
+                )
     return requests, metas
 
 
@@ -394,7 +406,7 @@ def human_size(n: int) -> str:
 
 
 def _check_out_dir(out_dir: Path, content_dir: Path) -> None:
-    """Refuse output folders whose replacement would destroy something that is not a build."""
+    """Refuse output folders that are not a folder of their own (home, cwd, the content)."""
     out = out_dir.resolve()
     content = content_dir.resolve()
     if out == Path(out.anchor) or out == Path.home().resolve() or out == Path.cwd().resolve():
@@ -404,14 +416,8 @@ def _check_out_dir(out_dir: Path, content_dir: Path) -> None:
             f"the output folder {out_dir} overlaps the content folder {content_dir}",
             "publish into a separate folder, e.g. build/",
         )
-    if out.exists():
-        if not out.is_dir():
-            raise MasaError(f"{out_dir} exists and is not a folder", "remove it or choose another --out")
-        if any(out.iterdir()) and not (out / MANIFEST).is_file():
-            raise MasaError(
-                f"{out_dir} is not empty and was not made by masa-docs publish (it has no {MANIFEST})",
-                "publish replaces the whole folder: choose an empty or new folder, or empty it first",
-            )
+    if out.exists() and not out.is_dir():
+        raise MasaError(f"{out_dir} exists and is not a folder", "remove it or choose another --out")
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -427,63 +433,181 @@ def _umask() -> int:
     return mask
 
 
-def _swap_in(new: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``new`` (both on the same file system)."""
-    if not out_dir.exists():
-        os.rename(new, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.rmdir(old)
-    os.rename(out_dir, old)
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    """The ``manifest.json`` of a previous publish into ``out_dir``, or None when there is none."""
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return None
+    hint = (
+        f"{MANIFEST} lists the files masa-docs made there; restore it, "
+        "or publish into a new folder and move your own files across"
+    )
+    if path.is_symlink() or not path.is_file():
+        raise MasaError(f"{path} is not a regular file", hint)
     try:
-        os.rename(new, out_dir)
-    except BaseException:
-        os.rename(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise MasaError(f"{path} cannot be read: {exc}", hint) from None
+    if (
+        not isinstance(body, dict)
+        or body.get("tool") != "masa-docs"
+        or not isinstance(body.get("files"), dict)
+    ):
+        raise MasaError(f"{path} was not written by masa-docs publish", hint)
+    return body
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` (created if need be) while publishing into it.
+
+    The lock is ``flock`` on the folder itself, so nothing is left behind; a second publish
+    into the same folder stops at once with a clear message instead of racing the first.
+    """
+    import fcntl
+
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise MasaError(
+                f"another masa-docs publish or build is writing into {out_dir}",
+                "wait for it to finish, then run this again",
+            ) from None
+        try:
+            yield
+        finally:
+            if created:
+                with contextlib.suppress(OSError):
+                    out_dir.rmdir()  # only when empty: nothing was published
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def private_tempdir() -> Iterator[Path]:
+    """A temporary folder for everything the renderers (and their tools) create, removed at the
+    end however the publish ends (an error, Ctrl-C): WeasyPrint's ``weasyprint-*`` font folders,
+    LibreOffice profiles. Forked workers and child processes inherit it."""
+    path = Path(tempfile.mkdtemp(prefix="masa-docs-"))
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(path)
+    os.environ["TMPDIR"] = str(path)
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _commit(out_dir: Path, writes: Sequence[tuple[str, bytes]], removals: Sequence[str]) -> None:
+    """Put ``writes`` in place and delete ``removals``, all or nothing.
+
+    New files are written to a hidden staging folder inside ``out_dir`` first, then renamed
+    into place one by one (``manifest.json`` last); every file replaced or removed is kept in a
+    hidden backup folder until the end, so that any failure puts the previous files back.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=".masa-docs-new-", dir=out_dir))
+    backup = Path(tempfile.mkdtemp(prefix=".masa-docs-old-", dir=out_dir))
+    done: list[tuple[str, bool]] = []
+    try:
+        mode = 0o666 & ~_umask()
+        for name, data in writes:
+            _write_file(staging / name, data)
+            os.chmod(staging / name, mode)
+        steps = [(name, True) for name, _ in writes if name != MANIFEST]
+        steps += [(name, False) for name in removals]
+        steps += [(name, True) for name, _ in writes if name == MANIFEST]
+        try:
+            for name, write in steps:
+                target = out_dir / name
+                had = target.exists()
+                if had:
+                    try:
+                        os.link(target, backup / name)
+                    except OSError:
+                        shutil.copy2(target, backup / name)
+                done.append((name, had))
+                if write:
+                    os.replace(staging / name, target)
+                else:
+                    target.unlink()
+        except BaseException:
+            for name, had in reversed(done):
+                if had:
+                    os.replace(backup / name, out_dir / name)
+                else:
+                    (out_dir / name).unlink(missing_ok=True)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def _entry(o: OutputResult, meta: DocumentMeta | None, fingerprint: str) -> dict[str, Any]:
+    return {
+        "document": o.doc,
+        "format": o.fmt,
+        "bytes": o.size,
+        "sha256": o.sha256,
+        "pages": o.pages,
+        "title": meta.title if meta else None,
+        "version": meta.version if meta else None,
+        "date": meta.date.isoformat() if meta else None,
+        "status": meta.status if meta else None,
+        "content_fingerprint": fingerprint,
+        "stale": False,
+    }
 
 
 def manifest(
     loaded: LoadedContent,
-    outputs: Sequence[OutputResult],
+    files: dict[str, dict[str, Any]],
     skipped: Sequence[SkippedOutput],
-    metas: dict[str, DocumentMeta],
+    period: str | None,
     index: tuple[str, bytes],
 ) -> bytes:
-    """``manifest.json``: sha256 of every output, the content fingerprint, the tool version.
+    """``manifest.json``: every file masa-docs made in the folder, with its sha256, the content
+    fingerprint it was built from and whether it is stale (kept from an earlier publish
+    because it could not be rebuilt, or built from other content); the current content
+    fingerprint and the tool version.
 
-    No timestamps: the only dates are the documents' own dates, from the content.
+    Only files listed here are ever replaced or removed by a later publish. No timestamps: the
+    only dates are the documents' own dates, from the content.
     """
-    files: dict[str, Any] = {}
-    for o in outputs:
-        meta = metas.get(o.doc)
-        files[o.file] = {
-            "document": o.doc,
-            "format": o.fmt,
-            "bytes": o.size,
-            "sha256": o.sha256,
-            "pages": o.pages,
-            "title": meta.title if meta else None,
-            "version": meta.version if meta else None,
-            "date": meta.date.isoformat() if meta else None,
-            "status": meta.status if meta else None,
-        }
+    listed = dict(files)
     name, data = index
-    files[name] = {
+    listed[name] = {
         "document": None,
         "format": "html",
         "bytes": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "pages": None,
+        "content_fingerprint": loaded.fingerprint,
+        "stale": False,
     }
-    period = next((m.period for m in metas.values() if m.period), None)
     body = {
         "tool": "masa-docs",
         "tool_version": __version__,
         "content_fingerprint": loaded.fingerprint,
         "partnership": loaded.content.partnership.name,
         "yearly_report_period": period,
-        "files": files,
+        "files": listed,
         "skipped": [
             {"file": s.file, "document": s.doc, "format": s.fmt, "reason": s.reason, "hint": s.hint}
             for s in skipped
@@ -492,38 +616,170 @@ def manifest(
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _file_order(item: tuple[str, dict[str, Any]]) -> tuple[int, int, str]:
+    name, e = item
+    doc, fmt = e.get("document"), e.get("format")
+    d = DOCUMENT_ORDER.index(doc) if doc in DOCUMENT_ORDER else len(DOCUMENT_ORDER)
+    f = FORMATS.index(fmt) if fmt in FORMATS else len(FORMATS)
+    return d, f, name
+
+
 def index_page(
     loaded: LoadedContent,
-    outputs: Sequence[OutputResult],
+    files: dict[str, dict[str, Any]],
     skipped: Sequence[SkippedOutput],
-    metas: dict[str, DocumentMeta],
+    templates: Path | str | None = None,
 ) -> bytes:
+    """``index.html``: a link to every output in the folder (as listed in the manifest)."""
+    import datetime as dt
+
     from .render.context import format_date
     from .render.html import IndexEntry, SkippedEntry, render_index
 
     def title(doc: str) -> str:
-        meta = metas.get(doc)
-        return meta.title if meta else DOCUMENTS[doc].title
+        return DOCUMENTS[doc].title if doc in DOCUMENTS else doc
 
-    entries = [
-        IndexEntry(
-            file=o.file,
-            document=title(o.doc),
-            format=FORMAT_LABELS.get(o.fmt, o.fmt),
-            short_format=o.fmt.upper(),
-            size=human_size(o.size),
-            pages=o.pages,
-            status=metas[o.doc].status if o.doc in metas else "",
-            version=metas[o.doc].version if o.doc in metas else "",
-            date=format_date(metas[o.doc].date) if o.doc in metas else "",
+    entries = []
+    for name, e in sorted(files.items(), key=_file_order):
+        date = e.get("date")
+        entries.append(
+            IndexEntry(
+                file=name,
+                document=e.get("title") or title(e["document"]),
+                format=FORMAT_LABELS.get(e["format"], e["format"]),
+                short_format=str(e["format"]).upper(),
+                size=human_size(int(e["bytes"])),
+                pages=e.get("pages"),
+                status=e.get("status") or "",
+                version=e.get("version") or "",
+                date=format_date(dt.date.fromisoformat(date)) if date else "",
+                stale=e.get("stale_reason") or "",
+            )
         )
-        for o in outputs
-    ]
     skipped_entries = [
         SkippedEntry(s.file, title(s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
     ]
-    html = render_index(loaded, entries, skipped_entries, tool_version=__version__)
+    from .resources import template_folders
+
+    folders = template_folders(templates).html
+    html = render_index(loaded, entries, skipped_entries, tool_version=__version__, templates=folders)
     return html.encode("utf-8")
+
+
+@dataclass
+class _Merge:
+    """What a publish writes, keeps and removes in the output folder."""
+
+    files: dict[str, dict[str, Any]]  # the new manifest's outputs
+    writes: list[tuple[str, bytes]]  # outputs built now
+    removals: list[str]  # outputs of an earlier publish that the content no longer has
+    skipped: list[SkippedOutput]  # outputs that could not be made, with no earlier copy kept
+    kept: list[str]  # outputs of an earlier publish left as they were
+    stale: list[tuple[str, str]]  # (file, why) outputs kept although they are not up to date
+
+
+def _previous_outputs(previous: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    if previous is None:
+        return {}
+    fallback = previous.get("content_fingerprint")
+    out: dict[str, dict[str, Any]] = {}
+    for name, e in previous["files"].items():
+        if name == INDEX or not isinstance(e, dict) or e.get("document") not in DOCUMENTS:
+            continue
+        if not isinstance(name, str) or "/" in name or name.startswith("."):
+            continue  # never act on a path a hand-edited manifest points elsewhere
+        out[name] = {"content_fingerprint": fallback, **e}
+    return out
+
+
+def _preflight(
+    out_dir: Path, previous: dict[str, Any] | None, names: Sequence[str], removable: Sequence[str]
+) -> None:
+    """Stop before rendering when publishing would overwrite or delete a file masa-docs did not
+    make, or one changed since it made it (a PDF signed and saved over, a page edited by hand)."""
+    recorded = previous["files"] if previous else {}
+    for name in [*names, *removable]:
+        path = out_dir / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        if name == MANIFEST and previous is not None:
+            continue
+        if path.is_symlink() or not path.is_file():
+            raise MasaError(
+                f"{path} is in the way: it is not a regular file masa-docs made",
+                "move or rename it, then publish again",
+            )
+        entry = recorded.get(name)
+        if not isinstance(entry, dict):
+            raise MasaError(
+                f"{path} was not made by masa-docs publish (it is not in {MANIFEST}), "
+                "and publishing would overwrite it",
+                "move or rename it (for example into a subfolder such as signed/), then publish again",
+            )
+        if entry.get("sha256") != _sha256_file(path):
+            raise MasaError(
+                f"{path} was changed after masa-docs made it (its sha256 differs from {MANIFEST})",
+                "if it is a signed or edited copy, move it into a subfolder such as signed/ or rename it; "
+                "if not, delete it; then publish again",
+            )
+
+
+def _merge(
+    loaded: LoadedContent,
+    out_dir: Path,
+    previous: dict[str, Any] | None,
+    selected: Callable[[str, str], bool],
+    pairs: Sequence[tuple[RenderRequest, _JobResult]],
+    metas: dict[str, DocumentMeta],
+) -> _Merge:
+    before = {n: e for n, e in _previous_outputs(previous).items() if (out_dir / n).is_file()}
+    m = _Merge(files={}, writes=[], removals=[], skipped=[], kept=[], stale=[])
+    for name, e in before.items():
+        if selected(e["document"], e["format"]):
+            continue  # rebuilt below, kept if it cannot be, removed if no longer made
+        e = dict(e)
+        if e.get("content_fingerprint") != loaded.fingerprint and not e.get("stale"):
+            e["stale"] = True
+            e["stale_reason"] = "built from earlier content"
+        m.files[name] = e
+        m.kept.append(name)
+        if e.get("stale"):
+            m.stale.append((name, str(e.get("stale_reason") or "not up to date")))
+    if previous is not None:
+        for s in previous.get("skipped") or []:
+            if not isinstance(s, dict) or s.get("document") not in DOCUMENTS:
+                continue
+            if selected(s["document"], s.get("format", "")) or s.get("file") in m.files:
+                continue
+            m.skipped.append(
+                SkippedOutput(s["document"], s["format"], s["file"], str(s.get("reason")), s.get("hint"))
+            )
+    made: set[str] = set()
+    for req, res in pairs:
+        name = output_name(req.doc, req.fmt)
+        made.add(name)
+        if res.skipped is not None:
+            reason, hint = res.skipped
+            if name in before:
+                e = dict(before[name])
+                e["stale"] = True
+                e["stale_reason"] = f"not rebuilt: {reason}"
+                m.files[name] = e
+                m.kept.append(name)
+                m.stale.append((name, e["stale_reason"]))
+            else:
+                m.skipped.append(SkippedOutput(req.doc, req.fmt, name, reason, hint))
+            continue
+        assert res.data is not None
+        m.files[name] = _entry(_output(req, res), metas.get(req.doc), loaded.fingerprint)
+        m.writes.append((name, res.data))
+    m.removals = [n for n, e in before.items() if selected(e["document"], e["format"]) and n not in made]
+    return m
+
+
+def _selection(docs: Sequence[str] | None, formats: Sequence[str] | None) -> Callable[[str, str], bool]:
+    doc_set, fmt_set = set(docs or DOCUMENTS), set(formats or FORMATS)
+    return lambda doc, fmt: doc in doc_set and fmt in fmt_set
 
 
 def publish(
@@ -536,11 +792,20 @@ def publish(
     a11y: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    templates: Path | str | None = None,
 ) -> PublishResult:
-    """Build every document in every format into ``out_dir`` (replacing it atomically).
+    """Build the documents into ``out_dir``, touching only the files masa-docs made there.
+
+    The outputs selected by ``docs`` and ``formats`` (default: all) are rebuilt; the other
+    outputs listed in the folder's ``manifest.json`` are kept, and so is every file masa-docs
+    did not make (a ``signed/`` folder, archives). An output that cannot be made on this
+    machine keeps its previous file, marked stale in the manifest and the index. One merged
+    manifest and index are written. ``templates`` is the partnership's own templates folder
+    (or its ``docx/``): its files are used before the shipped ones.
 
     Raises :class:`ContentError` (invalid content) or :class:`MasaError` (bad option, a
-    render failed) and then leaves ``out_dir`` exactly as it was.
+    render failed, a file in the way, another publish running) and then leaves ``out_dir``
+    exactly as it was.
     """
     from .load import load_content
 
@@ -549,42 +814,51 @@ def publish(
     out_dir = Path(out_dir)
     loaded = load_content(content_dir)  # ContentError: nothing written
     _check_out_dir(out_dir, content_dir)
-    requests, metas = plan(loaded, docs, formats, period)
-    pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
+    if templates is not None:
+        from .resources import user_template_dirs
 
-    outputs: list[OutputResult] = []
-    skipped: list[SkippedOutput] = []
-    files: list[tuple[str, bytes]] = []
-    for req, res in pairs:
-        name = output_name(req.doc, req.fmt)
-        if res.skipped is not None:
-            skipped.append(SkippedOutput(req.doc, req.fmt, name, res.skipped[0], res.skipped[1]))
-            continue
-        assert res.data is not None
-        outputs.append(_output(req, res))
-        files.append((name, res.data))
-    index = index_page(loaded, outputs, skipped, metas)
-    files.append((INDEX, index))
-    files.append((MANIFEST, manifest(loaded, outputs, skipped, metas, (INDEX, index))))
+        user_template_dirs(templates)  # MasaError now, before anything is rendered
+    requests, metas = plan(loaded, docs, formats, period, templates)
+    if not requests:
+        chosen = list(docs or DOCUMENT_ORDER)
+        made = "; ".join(f"{d}: {', '.join(DOCUMENTS[d].formats)}" for d in chosen if d in DOCUMENTS)
+        raise MasaError(
+            f"nothing to publish: no {' or '.join(formats or FORMATS)} output of {', '.join(chosen)}",
+            f"formats made: {made}"
+            + ("; the yearly report needs a report under reports/" if "yearly-report" in chosen else ""),
+        )
+    selected = _selection(docs, formats)
+    with _locked(out_dir):
+        previous = read_manifest(out_dir)
+        names = [output_name(r.doc, r.fmt) for r in requests] + [INDEX, MANIFEST]
+        removable = [
+            n for n, e in _previous_outputs(previous).items() if selected(e["document"], e["format"])
+        ]
+        _preflight(out_dir, previous, names, removable)
+        with private_tempdir():
+            pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
+        merged = _merge(loaded, out_dir, previous, selected, pairs, metas)
+        report_period = next((m.period for m in metas.values() if m.period), None)
+        if report_period is None and previous is not None:
+            report_period = previous.get("yearly_report_period")
+        index = index_page(loaded, merged.files, merged.skipped, templates)
+        writes = [*merged.writes, (INDEX, index)]
+        writes.append(
+            (MANIFEST, manifest(loaded, merged.files, merged.skipped, report_period, (INDEX, index)))
+        )
+        _commit(out_dir, writes, merged.removals)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())
-        for name, data in files:
-            _write_file(tmp / name, data)
-        _swap_in(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
+    written = {name for name, _ in merged.writes}
     result = PublishResult(
         out_dir=out_dir,
         fingerprint=loaded.fingerprint,
-        outputs=outputs,
-        skipped=skipped,
+        outputs=[_output(req, res) for req, res in pairs if output_name(req.doc, req.fmt) in written],
+        skipped=[s for s in merged.skipped if any(s.doc == r.doc and s.fmt == r.fmt for r in requests)],
         workers=n,
         compliance=compliance_summary(loaded),
+        kept=merged.kept,
+        stale=merged.stale,
+        removed=merged.removals,
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)
@@ -606,13 +880,10 @@ def build_one(
     doc: str,
     fmt: str,
     period: str | None = None,
+    templates: Path | str | None = None,
 ) -> OutputResult | SkippedOutput:
-    """Render one output and replace just that file in ``out_dir`` (atomically)."""
-    from .load import load_content
-
-    content_dir = Path(content_dir)
-    out_dir = Path(out_dir)
-    loaded = load_content(content_dir)
+    """Render one output into ``out_dir`` and update its index and manifest; every other file is
+    left as it is. When the output cannot be made here, an earlier copy is kept, marked stale."""
     spec = DOCUMENTS.get(doc)
     if spec is None:
         raise MasaError(
@@ -623,30 +894,22 @@ def build_one(
         raise MasaError(f"{spec.title} is not made as {fmt}", f"formats for {doc}: {', '.join(spec.formats)}")
     if period is not None and not spec.periodic:
         raise MasaError(f"--period applies to the yearly report only, not to '{doc}'")
+    from .load import load_content
+
+    loaded = load_content(content_dir)
     requests, _metas = plan(loaded, [doc], [fmt], period)
     if not requests:
         raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
-    (req,) = requests
-    res = _run_job(_Job(str(content_dir.resolve()), loaded.fingerprint, req), loaded)
-    _raise_job_error(res)
+    result = publish(
+        content_dir, out_dir, docs=[doc], formats=[fmt], period=period, workers=1, templates=templates
+    )
+    if result.outputs:
+        return result.outputs[0]
+    if result.skipped:
+        return result.skipped[0]
     name = output_name(doc, fmt)
-    if res.skipped is not None:
-        return SkippedOutput(doc, fmt, name, res.skipped[0], res.skipped[1])
-    assert res.data is not None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(res.data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out_dir / name)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return _output(req, res)
+    reason = next((why for file, why in result.stale if file == name), "not rebuilt")
+    return SkippedOutput(doc, fmt, name, reason)
 
 
 __all__ = [
@@ -661,5 +924,7 @@ __all__ = [
     "manifest",
     "output_name",
     "plan",
+    "private_tempdir",
     "publish",
+    "read_manifest",
 ]

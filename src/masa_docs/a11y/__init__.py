@@ -59,14 +59,21 @@ class A11yReport:
 
 
 def output_files(out_dir: Path, kinds: tuple[str, ...] = KINDS) -> dict[str, list[Path]]:
-    """The HTML, PDF and Word files under ``out_dir`` (sorted; hidden folders skipped)."""
+    """The HTML, PDF and Word files under ``out_dir`` (sorted; hidden folders skipped).
+
+    In a published folder, only the files its ``manifest.json`` lists: a ``signed/`` folder,
+    archives and other files kept there are the partnership's, not this build's.
+    """
     root = Path(out_dir)
+    listed = _manifest(root).get("files")
     found: dict[str, list[Path]] = {}
     for kind in kinds:
         found[kind] = sorted(
             p
             for p in root.rglob(f"*.{kind}")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            and (not isinstance(listed, dict) or _name(p, root) in listed)
         )
     return found
 

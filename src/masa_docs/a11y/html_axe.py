@@ -57,8 +57,8 @@ CHROMIUM_HINT = (
     "or set MASA_CHROMIUM to a Chromium executable. `playwright install` is not needed."
 )
 PLAYWRIGHT_HINT = (
-    "Install the accessibility tools into the virtual environment with "
-    "`.venv/bin/pip install -e '.[dev]'` (playwright and axe-playwright-python), or run `make setup`."
+    "Install the accessibility tools: `pip install 'masa-docs[a11y]'` (or `pipx inject masa-docs "
+    "playwright axe-playwright-python page-validation`); in a checkout, run `make setup`."
 )
 
 _CANDIDATES = ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser")

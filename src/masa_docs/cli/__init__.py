@@ -37,6 +37,43 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     ctx.obj = {"debug": debug, "quiet": quiet}
+    ctx.default_map = _config_defaults(ctx)
+
+
+# Settings of masa-docs.toml -> the parameter that every command taking it calls it.
+_CONFIG_PARAMS = {
+    "content": "content_dir",
+    "output": "out_dir",
+    "templates": "templates_dir",
+    "edition": "edition",
+}
+
+
+def _config_defaults(ctx: click.Context) -> dict[str, dict[str, object]] | None:
+    """Defaults from masa-docs.toml (or [tool.masa-docs] in pyproject.toml) in the current folder,
+    for every command with a matching option; options given on the command line win."""
+    if ctx.resilient_parsing:
+        return None
+    from ..config import find_config
+    from ..errors import MasaError
+
+    try:
+        config = find_config()
+    except MasaError as exc:
+        click.secho(f"error: {exc.message}", fg="red", err=True)
+        if exc.hint:
+            click.echo(f"    hint: {exc.hint}", err=True)
+        ctx.exit(2)
+    if config is None:
+        return None
+    defaults: dict[str, dict[str, object]] = {}
+    for name, command in main.commands.items():
+        params = {p.name for p in command.params}
+        for key, param in _CONFIG_PARAMS.items():
+            value = getattr(config, key)
+            if value is not None and param in params:
+                defaults.setdefault(name, {})[param] = value
+    return defaults
 
 
 for _module in (_content, _publish, _check, _templates, _data, _serve):

@@ -15,6 +15,7 @@ from ..errors import ContentError, Diagnostic, MasaError
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check or lint found problems
 EXIT_INVALID = 2  # content (or usage) is invalid
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +27,42 @@ content_option = click.option(
     show_default=True,
     help="The content folder to read.",
 )
+
+
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The partnership's own templates folder (or its docx/ folder): its files "
+    "(docx/agreement.docx, html/style.css) are used instead of the shipped ones.",
+)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    "quiet_here",
+    is_flag=True,
+    help="Print only problems (same as 'masa-docs -q COMMAND').",
+)
+
+
+def is_quiet(ctx: click.Context | None = None, quiet_here: bool = False) -> bool:
+    """True when -q was given before or after the command name."""
+    ctx = ctx or click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return quiet_here or bool(root and root.obj and root.obj.get("quiet"))
 
 
 def print_diagnostics(diags: list[Diagnostic]) -> None:
@@ -57,7 +94,14 @@ def handle_errors(func: F) -> F:
             if exc.hint:
                 click.echo(f"    hint: {exc.hint}", err=True)
             sys.exit(EXIT_INVALID)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.secho("interrupted.", fg="yellow", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (e.g. '| head'): stop quietly, as Unix tools do.
+            _silence_stdout()
+            sys.exit(EXIT_OK)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:
             ctx = click.get_current_context(silent=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,8 +20,16 @@ from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnost
     help="Treat warnings as errors: placeholder or hollow text ('N/A', 'TBC', 'See our website.', ...) "
     "and hard-to-read plain-language text.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for editors and CI (every problem with file, line, column, field).",
+)
 @handle_errors
-def validate(content_dir: Path, strict: bool) -> None:
+def validate(content_dir: Path, strict: bool, fmt: str) -> None:
     """Check that the content is complete and well-formed.
 
     Reports every problem at once as FILE:LINE:COLUMN: FIELD: MESSAGE, with a hint.
@@ -32,6 +41,19 @@ def validate(content_dir: Path, strict: bool) -> None:
     from ..readability import plain_language_diagnostics
     from ..substance import hollow_diagnostics
 
+    if fmt == "json":
+        try:
+            loaded = load_content(content_dir)
+        except ContentError as exc:
+            _echo_validation_json(content_dir, None, exc.diagnostics)
+            raise SystemExit(EXIT_INVALID) from None
+        found = [*hollow_diagnostics(loaded, strict=strict), *plain_language_diagnostics(loaded)]
+        if strict:
+            found = [dataclasses.replace(w, severity="error") for w in found]
+        _echo_validation_json(content_dir, None if strict and found else loaded.fingerprint, found)
+        if strict and found:
+            raise SystemExit(EXIT_INVALID)
+        return
     loaded = load_content(content_dir)
     c = loaded.content
     warnings = [*hollow_diagnostics(loaded, strict=strict), *plain_language_diagnostics(loaded)]
@@ -49,6 +71,27 @@ def validate(content_dir: Path, strict: bool) -> None:
         f"{len(c.agencies.relevant_agencies)} relevant agencies, {len(c.reports)} yearly report(s); "
         f"fingerprint {loaded.short_fingerprint}"
     )
+
+
+def _echo_validation_json(content_dir: Path, fingerprint: str | None, diags: list[Any]) -> None:
+    body = {
+        "content": str(content_dir),
+        "valid": fingerprint is not None,
+        "fingerprint": fingerprint,
+        "problems": [
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "field": d.field_path,
+                "message": d.message,
+                "hint": d.hint,
+                "severity": d.severity,
+            }
+            for d in diags
+        ],
+    }
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 @click.command()
@@ -93,6 +136,12 @@ def schema(name: str | None, out_dir: Path | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files in a folder that is not empty.")
 @click.option(
+    "--with-templates",
+    is_flag=True,
+    help="Make a partnership folder instead: DIRECTORY/content, DIRECTORY/templates (the agreement "
+    "template and stylesheet, to own and edit) and DIRECTORY/masa-docs.toml naming them.",
+)
+@click.option(
     "--from",
     "from_docx",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -105,10 +154,13 @@ def schema(name: str | None, out_dir: Path | None) -> None:
     "heading goes to.",
 )
 @handle_errors
-def init(directory: Path, force: bool, from_docx: Path | None, mapping: Path | None) -> None:
+def init(
+    directory: Path, force: bool, with_templates: bool, from_docx: Path | None, mapping: Path | None
+) -> None:
     """Start a new partnership folder from the shipped example, or from a Word document.
 
-    Edit the copied files, then run 'masa-docs validate --content DIRECTORY'.
+    Edit the copied files, then run 'masa-docs validate --content DIRECTORY'. With
+    --with-templates, run masa-docs inside DIRECTORY: masa-docs.toml names the folders.
 
     With --from FILE.docx, the document's sections become the narrative Markdown files, placed
     by their headings; the placing is printed and written to from-word/mapping.yaml, and text
@@ -116,12 +168,22 @@ def init(directory: Path, force: bool, from_docx: Path | None, mapping: Path | N
     'validate' lists what to fill in.
     """
     if from_docx is not None:
+        if with_templates:
+            raise click.UsageError("--from and --with-templates cannot be used together")
         _init_from_docx(directory, from_docx, mapping, force)
         return
     if mapping is not None:
         raise click.UsageError("--mapping needs --from FILE.docx")
-    from ..example import init_content
+    from ..example import init_content, init_partnership
 
+    if with_templates:
+        files = init_partnership(directory, force=force)
+        click.echo(
+            f"Created {directory} with {len(files)} files: content/ (the example partnership), "
+            "templates/ (docx/agreement.docx and html/style.css, yours to edit) and masa-docs.toml."
+        )
+        click.echo(f"Next: cd {directory}, edit the files, then run: masa-docs validate")
+        return
     files = init_content(directory, force=force)
     click.echo(f"Created {directory} with {len(files)} files from the example partnership.")
     click.echo(f"Next: edit them, then run: masa-docs validate --content {directory}")

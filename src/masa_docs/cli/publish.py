@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..documents import DOCUMENTS, FORMATS
-from ._common import EXIT_FAILED, content_option, handle_errors
+from ._common import EXIT_FAILED, content_option, handle_errors, is_quiet, quiet_option, templates_option
 
 if TYPE_CHECKING:
     from ..publish import OutputResult, ProgressEvent, SkippedOutput
@@ -26,9 +26,12 @@ period_option = click.option(
 )
 
 
-def _quiet() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
+def _quiet(quiet_here: bool = False) -> bool:
+    return is_quiet(None, quiet_here)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _size(n: int) -> str:
@@ -82,6 +85,8 @@ def summary_table(outputs: list[OutputResult]) -> list[str]:
 @period_option
 @click.option("--a11y", is_flag=True, help="Also run the accessibility checks on the outputs.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Documents rendered at once (default: the cores).")
+@templates_option
+@quiet_option
 @handle_errors
 def publish(
     content_dir: Path,
@@ -91,18 +96,22 @@ def publish(
     period: str | None,
     a11y: bool,
     jobs: int | None,
+    templates_dir: Path | None,
+    quiet_here: bool,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
 
     Writes <document>.html, .pdf and .docx, an index.html linking them and a manifest.json
     (sha256 of every file, the content fingerprint, the tool version). The content is checked
-    first. The folder is replaced only when everything was built: a failed build leaves the
-    previous one untouched. Outputs that need a missing tool (e.g. LibreOffice) are skipped
-    with a hint.
+    first. Only files masa-docs made there (those in manifest.json) are replaced: a signed/
+    folder or any other file of yours is kept. With --doc/--format, just those outputs are
+    rebuilt and the others kept. A failed build changes nothing. An output that needs a missing
+    tool (e.g. LibreOffice) keeps its previous file, marked out of date, or is skipped with a
+    hint.
     """
     from ..publish import publish as run_publish
 
-    quiet = _quiet()
+    quiet = _quiet(quiet_here)
     started = False
 
     def progress(ev: ProgressEvent) -> None:
@@ -125,6 +134,7 @@ def publish(
         a11y=a11y,
         progress=progress,
         workers=jobs,
+        templates=templates_dir,
     )
     if not quiet:
         click.echo("")
@@ -132,15 +142,25 @@ def publish(
             click.echo(line)
         written = len(result.outputs) + 2  # plus index.html and manifest.json
         click.secho(
-            f"Wrote {written} files to {out_dir} in {result.seconds:.1f} s "
-            f"({result.workers} worker{'s' if result.workers != 1 else ''}); "
+            f"Wrote {_count(written, 'file')} to {out_dir} in {result.seconds:.1f} s "
+            f"({_count(result.workers, 'worker')}); "
             f"content fingerprint {result.fingerprint[:16]}.",
             fg="green",
         )
+        fresh = len(result.kept) - len(result.stale)
+        if fresh:
+            click.echo(
+                f"Kept {_count(fresh, 'earlier output')} that {'is' if fresh == 1 else 'are'} up to date."
+            )
+        if result.removed:
+            click.echo(f"Removed {', '.join(result.removed)}: the content no longer makes them.")
         if result.skipped:
-            click.echo(f"{len(result.skipped)} output(s) skipped: see the hints above.")
-        if result.compliance:
-            click.echo(f"{result.compliance} Details: masa-docs check")
+            click.echo(f"{_count(len(result.skipped), 'output')} skipped: see the hints above.")
+    for name, why in result.stale:
+        click.secho(f"  {name:<22} kept, out of date: {why}", fg="yellow", err=True)
+    if not quiet and result.compliance:
+        click.echo(f"{result.compliance} Details: masa-docs check")
+    if not quiet:
         from ..check import document_status_lines
         from ..load import load_content
 
@@ -161,16 +181,27 @@ def publish(
 @click.option("--doc", "doc", required=True, type=click.Choice(list(DOCUMENTS)), help="The document.")
 @click.option("--format", "fmt", required=True, type=click.Choice(list(FORMATS)), help="The format.")
 @period_option
+@templates_option
+@quiet_option
 @handle_errors
-def build(content_dir: Path, out_dir: Path, doc: str, fmt: str, period: str | None) -> None:
-    """Build one document in one format into the output folder (other files are left alone)."""
+def build(
+    content_dir: Path,
+    out_dir: Path,
+    doc: str,
+    fmt: str,
+    period: str | None,
+    templates_dir: Path | None,
+    quiet_here: bool,
+) -> None:
+    """Build one document in one format into the output folder and update its index.html and
+    manifest.json; other files are left alone."""
     from ..publish import SkippedOutput, build_one
 
-    result = build_one(content_dir, out_dir, doc=doc, fmt=fmt, period=period)
+    result = build_one(content_dir, out_dir, doc=doc, fmt=fmt, period=period, templates=templates_dir)
     if isinstance(result, SkippedOutput):
         _echo_skipped(result)
         raise SystemExit(EXIT_FAILED)
-    if not _quiet():
+    if not _quiet(quiet_here):
         click.echo(_done_line(result))
         click.secho(f"Wrote {out_dir / result.file}", fg="green")
 

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ._common import EXIT_FAILED, EXIT_OK, handle_errors
+from ._common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, handle_errors, is_quiet
 
 
 @click.command("lint-templates")
 @click.option(
     "--templates",
     "templates_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="The folder of Word templates to check. Default: templates/docx of masa-docs.",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The partnership's templates folder or its docx/ folder. Default: the shipped templates.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for editors and CI (the problems on stdout).",
 )
 @click.option(
     "--list-variables",
@@ -37,6 +46,7 @@ from ._common import EXIT_FAILED, EXIT_OK, handle_errors
 def lint_templates(
     ctx: click.Context,
     templates_dir: Path | None,
+    fmt: str,
     list_variables: bool,
     content_dir: Path | None,
     write_reference: Path | None,
@@ -52,7 +62,7 @@ def lint_templates(
     from ..render.template_lint import lint_templates as lint
     from ..render.template_lint import reference_markdown, reference_text
 
-    quiet = bool(ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
+    quiet = is_quiet(ctx)
     if write_reference is not None:
         text = reference_markdown(load_content(example_dir()))
         write_reference.parent.mkdir(parents=True, exist_ok=True)
@@ -65,28 +75,58 @@ def lint_templates(
         for line in reference_text(loaded):
             click.echo(line)
         return
+    from ..render.template_lint import template_files
+
     if templates_dir is None:
         from ..render.agreement import templates_dir as default_dir
 
-        templates_dir = default_dir()
-    from ..render.template_lint import template_files
+        folder = default_dir()
+    else:
+        from ..resources import user_template_dirs
 
-    files = template_files(templates_dir)
-    problems = lint(templates_dir)
+        _html, docx = user_template_dirs(templates_dir)  # MasaError (exit 2) when it holds none
+        folder = docx if docx is not None else templates_dir
+    files = template_files(folder)
+    if not files:
+        message = f"no Word templates (*.docx) in {folder}: nothing was checked"
+        hint = "pass the templates folder (holding docx/agreement.docx) or its docx/ folder"
+        if fmt == "json":
+            _echo_json(folder, [], [], message)
+        click.secho(f"error: {message}", fg="red", err=True)
+        click.echo(f"    hint: {hint}", err=True)
+        ctx.exit(EXIT_INVALID)
+    problems = lint(folder)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if fmt == "json":
+        _echo_json(folder, files, problems, None)
+        ctx.exit(EXIT_FAILED if errors else EXIT_OK)
     for p in problems:
         colour = "yellow" if p.severity == "warning" else "red"
         click.secho(p.format(), fg=colour, err=True)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    if not files:
-        click.secho(f"no Word templates (*.docx) in {templates_dir}", fg="yellow", err=True)
-    elif not quiet or errors:
+    if not quiet or errors:
         summary = (
-            f"{len(files)} template{'s' if len(files) != 1 else ''} checked: "
+            f"{len(files)} template{'s' if len(files) != 1 else ''} checked in {folder}: "
             f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
         )
         click.secho(summary, fg="red" if errors else ("yellow" if warnings else "green"), err=bool(errors))
     ctx.exit(EXIT_FAILED if errors else EXIT_OK)
+
+
+def _echo_json(folder: Path, files: list[Path], problems: list[Any], error: str | None) -> None:
+    import json
+
+    body = {
+        "folder": str(folder),
+        "templates": [f.name for f in files],
+        "error": error,
+        "errors": sum(1 for p in problems if p.severity == "error"),
+        "warnings": sum(1 for p in problems if p.severity == "warning"),
+        "problems": [
+            {"file": p.file, "where": p.where, "message": p.message, "severity": p.severity} for p in problems
+        ],
+    }
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 COMMANDS: list[click.Command] = [lint_templates]

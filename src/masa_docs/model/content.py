@@ -503,6 +503,11 @@ def cross_check(c: Content) -> list[Problem]:
             add(_ref((*loc, "reviews", i), rid, reviews, "review"))
         add(_ref((*loc, "funding_year"), rep.funding_year, years, "funding year"))
 
+    # Cycles in the governance, overlapping funding years and report periods.
+    from .integrity import structure_problems
+
+    add(structure_problems(c))
+
     # Narrative files.
     for name in c.narrative:
         if name not in NARRATIVE_NAMES:

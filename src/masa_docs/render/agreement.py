@@ -63,15 +63,10 @@ _PAGE_MARGIN = 76.0  # the right margin (2.5 cm = 71 pt) plus a little
 
 
 def templates_dir() -> Path:
-    """The folder of the Word templates (``templates/docx`` in the repository)."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "templates" / "docx", here.parents[1] / "templates" / "docx"):
-        if (candidate / TEMPLATE_NAME).is_file():
-            return candidate
-    raise MasaError(
-        "the Word templates were not found",
-        f"expected {here.parents[3] / 'templates' / 'docx'}; run masa-docs from a checkout of the repository",
-    )
+    """The folder of the shipped Word templates (``templates/docx`` in the repository)."""
+    from ..resources import shipped
+
+    return shipped("templates") / "docx"
 
 
 def jinja_environment(party_name: Callable[[str], str] | None = None) -> SandboxedEnvironment:
@@ -182,18 +177,41 @@ def render_template(
             "Word templates may only read the content; see docs/word-templates.md",
         ) from None
     except TemplateError as exc:
+        located = _located_template_error(template)
+        if located is not None:
+            raise MasaError(
+                located,
+                f"fix it in Word, then check with 'masa-docs lint-templates --templates {template.parent}'",
+            ) from None
         where = ""
         context = getattr(exc, "docx_context", None)
         if context:
             near = " ".join(" ".join(context).split())[:160]
             where = f" near “{near}”"
         raise MasaError(
-            f"{template.name}: {type(exc).__name__}: {exc}{where}",
-            f"run 'masa-docs lint-templates' to find the problem in {template.name}",
+            f"{template.name}: {exc}{where}",
+            f"run 'masa-docs lint-templates --templates {template.parent}' to find the problem",
         ) from None
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_docx(buf.getvalue(), **docx_core_properties(meta, meta.spec.title))
+
+
+def _located_template_error(template: Path) -> str | None:
+    """The template lint's first error in ``template``, which names the paragraph or table
+    cell (with the start of its text) as ``lint-templates`` does; None when it finds none."""
+    from .template_lint import lint_docx
+
+    try:
+        problems = lint_docx(template.read_bytes(), template.name)
+    except OSError:
+        return None
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return None
+    more = len(errors) - 1
+    tail = f" (and {more} more problem{'s' if more != 1 else ''}: run lint-templates)" if more else ""
+    return errors[0].format() + tail
 
 
 def render_docx(
@@ -202,7 +220,11 @@ def render_docx(
     """The agreement as .docx bytes with the metadata it was made from."""
     started = time.perf_counter()
     meta = document_meta(loaded, "agreement", blocking=request.blocking)
-    data = render_template(loaded, meta, template or templates_dir() / TEMPLATE_NAME)
+    if template is None:
+        from ..resources import template_folders
+
+        template = template_folders(request.templates).docx_file(TEMPLATE_NAME)
+    data = render_template(loaded, meta, template)
     return RenderedDocx(data, meta, time.perf_counter() - started)
 
 
@@ -244,11 +266,26 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
     from .pdf_locate import PopplerMissing, find_text, words
 
     try:
-        labels = find_text(pdf, SIGNATURE_LABEL)
+        found = find_text(pdf, SIGNATURE_LABEL)
         dates = find_text(pdf, DATE_LABEL)
         all_words = words(pdf)
     except PopplerMissing as exc:
         raise MasaError("poppler's pdftotext is not installed", str(exc)) from None
+
+    def alone_on_its_line(page: int, box: Box) -> bool:
+        middle = (box[1] + box[3]) / 2
+        return all(
+            box[0] - 1 <= w.box[0] and w.box[2] <= box[2] + 1
+            for w in all_words
+            if w.page == page and w.box[1] < middle < w.box[3]
+        )
+
+    def date_below(page: int, box: Box) -> bool:
+        return any(p == page and d[3] < box[1] and box[1] - d[3] < 3 * _FIELD_HEIGHT for p, d in dates)
+
+    # The template's labels stand alone on their line with a "Date:" label just below; the
+    # same words in the content ("Signature: ______" in a clause) are never taken for one.
+    labels = [(page, box) for page, box in found if alone_on_its_line(page, box) and date_below(page, box)]
     if len(labels) != len(slots):
         raise MasaError(
             f"the agreement PDF has {len(labels)} '{SIGNATURE_LABEL}' labels but "

@@ -38,15 +38,18 @@ STYLESHEET = "style.css"
 
 
 def templates_dir() -> Path:
-    """The folder of the HTML templates (``templates/html`` in the repository)."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "templates" / "html", here.parents[1] / "templates" / "html"):
-        if (candidate / "base.html").is_file():
-            return candidate
-    raise MasaError(
-        "the HTML templates were not found",
-        f"expected {here.parents[3] / 'templates' / 'html'}; run masa-docs from a checkout of the repository",
-    )
+    """The folder of the shipped HTML templates (``templates/html`` in the repository)."""
+    from ..resources import shipped
+
+    return shipped("templates") / "html"
+
+
+def _folders(templates: Path | Sequence[Path] | None) -> tuple[Path, ...]:
+    if templates is None:
+        return (templates_dir(),)
+    if isinstance(templates, Path | str):
+        return (Path(templates),)
+    return tuple(templates)
 
 
 # ------------------------------------------------------------------ filters
@@ -97,9 +100,9 @@ def party_name(ctx: Context, ident: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _environment(folder: str) -> ImmutableSandboxedEnvironment:
+def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(folder, encoding="utf-8"),
+        loader=FileSystemLoader(list(folders), encoding="utf-8"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -117,14 +120,14 @@ def _environment(folder: str) -> ImmutableSandboxedEnvironment:
     return env
 
 
-def environment(templates_dir_: Path | str | None = None) -> ImmutableSandboxedEnvironment:
-    """The sandboxed Jinja environment of the HTML templates (cached per folder).
+def environment(templates_dir_: Path | Sequence[Path] | None = None) -> ImmutableSandboxedEnvironment:
+    """The sandboxed Jinja environment of the HTML templates (cached per folder list; a
+    template is looked up in each folder in turn, the partnership's own first).
 
     Autoescape on, undefined variables are errors, FILTERS from :mod:`.context` plus
     ``markdown`` (Markup from :func:`masa_docs.markdown.to_html`) and ``safe_url``.
     """
-    folder = Path(templates_dir_) if templates_dir_ is not None else templates_dir()
-    return _environment(str(folder.resolve()))
+    return _environment(tuple(str(f.resolve()) for f in _folders(templates_dir_)))
 
 
 @lru_cache(maxsize=4)
@@ -132,9 +135,11 @@ def _stylesheet(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def stylesheet(templates_dir_: Path | None = None) -> Markup:
-    """The stylesheet, inlined into every page so build/ needs no other file."""
-    folder = templates_dir_ or templates_dir()
+def stylesheet(templates_dir_: Path | Sequence[Path] | None = None) -> Markup:
+    """The stylesheet, inlined into every page so build/ needs no other file (the first
+    folder that has one: a partnership's own style.css wins)."""
+    folders = _folders(templates_dir_)
+    folder = next((f for f in folders if (f / STYLESHEET).is_file()), folders[-1])
     css = _stylesheet(str(folder / STYLESHEET))
     if "</" in css:  # never let the stylesheet close its <style> element
         raise MasaError(f"{folder / STYLESHEET} must not contain '</'")
@@ -174,13 +179,17 @@ def render_document(
     loaded: LoadedContent,
     request: RenderRequest,
     *,
-    templates: Path | None = None,
+    templates: Path | Sequence[Path] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> RenderedHtml:
     """Render one document's HTML and return it with the metadata it was made from."""
     check_document(request.doc, request.period, loaded)
     meta = document_meta(loaded, request.doc, period=request.period, blocking=request.blocking)
-    folder = templates or templates_dir()
+    if templates is None and request.templates is not None:
+        from ..resources import template_folders
+
+        templates = template_folders(request.templates).html
+    folder = _folders(templates)
     ctx = template_context(loaded, meta)
     from ..model.schedule import schedule
 
@@ -228,6 +237,7 @@ class IndexEntry:
     status: str = ""  # "draft" / "final"
     version: str = ""
     date: str = ""  # the document's date, from the content
+    stale: str = ""  # why the file is not up to date (kept from an earlier publish), or ""
 
 
 @dataclass(frozen=True)
@@ -244,10 +254,10 @@ def render_index(
     skipped: Sequence[SkippedEntry] = (),
     *,
     tool_version: str,
-    templates: Path | None = None,
+    templates: Path | Sequence[Path] | None = None,
 ) -> str:
     """``index.html`` of a build: an accessible list of every output with format and size."""
-    folder = templates or templates_dir()
+    folder = _folders(templates)
     c = loaded.content
     ctx = {
         "content": c,

@@ -844,8 +844,15 @@ def render_docx_output(loaded: LoadedContent, request: RenderRequest) -> Rendere
         from .charts import report_charts
 
         charts = report_charts(loaded, rendered.meta.period)
+    base = None
+    if request.templates is not None:
+        from ..resources import template_folders
+
+        base = template_folders(request.templates).docx_file(BASE_NAME)
     large = 14.0 if rendered.meta.spec.source is not None else None  # the easy-read versions
-    return RenderedOutput(html_to_docx(rendered.html, rendered.meta, charts=charts, min_font_pt=large))
+    return RenderedOutput(
+        html_to_docx(rendered.html, rendered.meta, charts=charts, base=base, min_font_pt=large)
+    )
 
 
 __all__ = ["HtmlToDocx", "bookmark_name", "html_to_docx", "render_docx_output"]
