@@ -103,6 +103,20 @@ def output_name(doc: str, fmt: str) -> str:
     return f"{doc}.{fmt}"
 
 
+def output_stem(req: RenderRequest) -> str:
+    """File stem of a planned output: ``threshold-<area>`` for a per-area threshold document,
+    ``yearly-report-<period>`` for each period's report, else the document's name."""
+    if req.area:
+        return f"{req.doc}-{req.area}"
+    if req.period and DOCUMENTS[req.doc].periodic:
+        return f"{req.doc}-{req.period}"
+    return req.doc
+
+
+def _stem(file: str) -> str:
+    return file.rsplit(".", 1)[0]
+
+
 # ------------------------------------------------------------------ the check engineer's API
 
 
@@ -254,21 +268,41 @@ def plan(
 
     doc_list, fmt_list = _check_names(docs, formats)
     requests: list[RenderRequest] = []
-    metas: dict[str, DocumentMeta] = {}
+    metas: dict[str, DocumentMeta] = {}  # by output stem (output_stem)
+    c = loaded.content
     for d in DOCUMENT_ORDER:
         if d not in doc_list:
             continue
         spec = DOCUMENTS[d]
-        p = period if spec.periodic else None
-        if spec.periodic and not loaded.content.reports and period is None:
-            continue  # no yearly report in the content yet: nothing to publish for it
-        blocking = blocking_reasons(loaded, d, p or (loaded.content.latest_period if spec.periodic else None))
-        meta = document_meta(loaded, d, period=p, blocking=blocking)
-        metas[d] = meta
-        for f in spec.formats:
-            if f in fmt_list and (d, f) in RENDERERS:
-                requests.append(RenderRequest(d, f, meta.period, blocking))
+        # (period, area) variants: every period's report, newest first; the threshold document
+        # and, when asked for, one per area.
+        variants: list[tuple[str | None, str | None]] = [(None, None)]
+        if spec.periodic:
+            if not c.reports and period is None:
+                continue  # no yearly report in the content yet: nothing to publish for it
+            variants = [(p, None) for p in ([period] if period else reversed(c.report_periods))]
+        elif d == "threshold" and c.threshold.per_area_documents:
+            variants += [(None, fd.area) for fd in c.threshold.front_doors]
+        for p, area in variants:
+            blocking = blocking_reasons(loaded, d, p)
+            meta = document_meta(loaded, d, period=p, blocking=blocking, area=area)
+            reqs = [
+                RenderRequest(d, f, meta.period, blocking, area=area)
+                for f in spec.formats
+                if f in fmt_list and (d, f) in RENDERERS
+            ]
+            metas[output_stem(RenderRequest(d, "", meta.period, area=area))] = meta
+            if spec.periodic and meta.period == c.latest_period:
+                metas[d] = meta  # the stable name yearly-report.* is the newest report
+            requests.extend(reqs)
     return requests, metas
+
+
+def stable_alias(loaded: LoadedContent, req: RenderRequest) -> str | None:
+    """``yearly-report.<fmt>``, a stable name for the newest period's report, or None."""
+    if DOCUMENTS[req.doc].periodic and req.period == loaded.content.latest_period:
+        return output_name(req.doc, req.fmt)
+    return None
 
 
 def default_workers(jobs: int) -> int:
@@ -305,7 +339,7 @@ def render_all(
         req = requests[i]
         if res.skipped is not None:
             reason, hint = res.skipped
-            s = SkippedOutput(req.doc, req.fmt, output_name(req.doc, req.fmt), reason, hint)
+            s = SkippedOutput(req.doc, req.fmt, f"{output_stem(req)}.{req.fmt}", reason, hint)
             progress(ProgressEvent("skipped", req.doc, req.fmt, total, skipped=s))
         elif res.data is not None:
             o = _output(req, res)
@@ -352,12 +386,12 @@ def render_all(
     return [(requests[i], results[i]) for i in range(total)], n
 
 
-def _output(req: RenderRequest, res: _JobResult) -> OutputResult:
+def _output(req: RenderRequest, res: _JobResult, file: str | None = None) -> OutputResult:
     assert res.data is not None
     return OutputResult(
         doc=req.doc,
         fmt=req.fmt,
-        file=output_name(req.doc, req.fmt),
+        file=file or f"{output_stem(req)}.{req.fmt}",
         size=len(res.data),
         sha256=hashlib.sha256(res.data).hexdigest(),
         pages=res.pages,
@@ -440,7 +474,7 @@ def manifest(
     """
     files: dict[str, Any] = {}
     for o in outputs:
-        meta = metas.get(o.doc)
+        meta = metas.get(_stem(o.file))
         files[o.file] = {
             "document": o.doc,
             "format": o.fmt,
@@ -460,13 +494,16 @@ def manifest(
         "sha256": hashlib.sha256(data).hexdigest(),
         "pages": None,
     }
-    period = next((m.period for m in metas.values() if m.period), None)
+    # The newest period published (yearly-report.*), or the one period asked for.
+    periods = sorted({m.period for m in metas.values() if m.period}, reverse=True)
+    period = metas["yearly-report"].period if "yearly-report" in metas else next(iter(periods), None)
     body = {
         "tool": "masa-docs",
         "tool_version": __version__,
         "content_fingerprint": loaded.fingerprint,
         "partnership": loaded.content.partnership.name,
         "yearly_report_period": period,
+        "yearly_report_periods": periods,
         "files": files,
         "skipped": [
             {"file": s.file, "document": s.doc, "format": s.fmt, "reason": s.reason, "hint": s.hint}
@@ -485,26 +522,31 @@ def index_page(
     from .render.context import format_date
     from .render.html import IndexEntry, SkippedEntry, render_index
 
-    def title(doc: str) -> str:
-        meta = metas.get(doc)
-        return meta.title if meta else DOCUMENTS[doc].title
+    def title(file: str, doc: str) -> str:
+        meta = metas.get(_stem(file))
+        if meta is None:
+            return DOCUMENTS[doc].title
+        if _stem(file) == doc and DOCUMENTS[doc].periodic:
+            return f"Latest yearly report: {meta.title}"
+        return meta.title
 
-    entries = [
-        IndexEntry(
+    def entry(o: OutputResult) -> IndexEntry:
+        meta = metas.get(_stem(o.file))
+        return IndexEntry(
             file=o.file,
-            document=title(o.doc),
+            document=title(o.file, o.doc),
             format=FORMAT_LABELS.get(o.fmt, o.fmt),
             short_format=o.fmt.upper(),
             size=human_size(o.size),
             pages=o.pages,
-            status=metas[o.doc].status if o.doc in metas else "",
-            version=metas[o.doc].version if o.doc in metas else "",
-            date=format_date(metas[o.doc].date) if o.doc in metas else "",
+            status=meta.status if meta else "",
+            version=meta.version if meta else "",
+            date=format_date(meta.date) if meta else "",
         )
-        for o in outputs
-    ]
+
+    entries = [entry(o) for o in outputs]
     skipped_entries = [
-        SkippedEntry(s.file, title(s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
+        SkippedEntry(s.file, title(s.file, s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
     ]
     html = render_index(loaded, entries, skipped_entries, tool_version=__version__)
     return html.encode("utf-8")
@@ -540,13 +582,15 @@ def publish(
     skipped: list[SkippedOutput] = []
     files: list[tuple[str, bytes]] = []
     for req, res in pairs:
-        name = output_name(req.doc, req.fmt)
-        if res.skipped is not None:
-            skipped.append(SkippedOutput(req.doc, req.fmt, name, res.skipped[0], res.skipped[1]))
-            continue
-        assert res.data is not None
-        outputs.append(_output(req, res))
-        files.append((name, res.data))
+        # The newest yearly report is written twice: yearly-report-<period>.* and yearly-report.*.
+        names = [n for n in (stable_alias(loaded, req), f"{output_stem(req)}.{req.fmt}") if n]
+        for name in names:
+            if res.skipped is not None:
+                skipped.append(SkippedOutput(req.doc, req.fmt, name, res.skipped[0], res.skipped[1]))
+                continue
+            assert res.data is not None
+            outputs.append(_output(req, res, name))
+            files.append((name, res.data))
     index = index_page(loaded, outputs, skipped, metas)
     files.append((INDEX, index))
     files.append((MANIFEST, manifest(loaded, outputs, skipped, metas, (INDEX, index))))
@@ -607,7 +651,10 @@ def build_one(
         raise MasaError(f"{spec.title} is not made as {fmt}", f"formats for {doc}: {', '.join(spec.formats)}")
     if period is not None and not spec.periodic:
         raise MasaError(f"--period applies to the yearly report only, not to '{doc}'")
+    if spec.periodic:
+        period = period or loaded.content.latest_period
     requests, _metas = plan(loaded, [doc], [fmt], period)
+    requests = [r for r in requests if r.area is None]  # the stable name: doc.fmt
     if not requests:
         raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
     (req,) = requests
@@ -630,7 +677,7 @@ def build_one(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return _output(req, res)
+    return _output(req, res, name)
 
 
 __all__ = [
@@ -644,6 +691,7 @@ __all__ = [
     "human_size",
     "manifest",
     "output_name",
+    "output_stem",
     "plan",
     "publish",
 ]

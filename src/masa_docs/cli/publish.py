@@ -54,11 +54,12 @@ def _echo_skipped(s: SkippedOutput) -> None:
 
 def summary_table(outputs: list[OutputResult]) -> list[str]:
     """Rows of the summary printed after a publish: document, format, pages, size, seconds."""
-    head = f"{'document':<16} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
+    head = f"{'document':<24} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
     lines = [head, "-" * len(head)]
     for o in outputs:
         pages = str(o.pages) if o.pages else "-"
-        lines.append(f"{o.doc:<16} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
+        stem = o.file.rsplit(".", 1)[0]  # yearly-report-2024-25, threshold-avonford...
+        lines.append(f"{stem:<24} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
     return lines
 
 

@@ -20,6 +20,7 @@ class RenderRequest:
     fmt: str  # html | pdf | docx
     period: str | None = None  # the yearly report's period (latest when None)
     blocking: tuple[str, ...] = ()  # reasons the document may not be marked final
+    area: str | None = None  # a per-area threshold document: the area's id
 
 
 @dataclass(frozen=True)
