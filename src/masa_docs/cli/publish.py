@@ -22,7 +22,9 @@ out_option = click.option(
     help="The folder to write into.",
 )
 period_option = click.option(
-    "--period", help="The yearly report's period, e.g. 2025-26 (default: the latest in the content)."
+    "--period",
+    help="Only this yearly report period, e.g. 2025-26 (default: publish builds every period; "
+    "build, the latest).",
 )
 
 
