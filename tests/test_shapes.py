@@ -291,6 +291,8 @@ def test_a_changed_definition_is_not_compared(three):
     doc = text_of(section(page(three, "yearly-report", period="2025-26"), "data"))
     assert "all three areas together" in doc
     assert "Compared with last year: Not comparable with 2024-25" in doc
+    assert "The definition used in 2024-25:\nChildren on a child protection plan" in doc
+    assert "both areas together" in doc  # the old definition, shown beside the new one
 
 
 def test_a_changed_definition_without_a_reason_still_says_why(tmp_path):
