@@ -396,3 +396,13 @@ def test_example_publishes_every_document_period_and_area(name, tmp_path):
             fd = loaded.content.threshold.front_door(area)
             assert fd is not None
             assert fd.phone in (out / f"threshold-{area}.html").read_text(encoding="utf-8")
+
+
+def test_build_names_an_older_period_by_its_period(example_root, tmp_path):
+    from masa_docs.publish import build_one
+
+    newest = build_one(example_root, tmp_path, doc="yearly-report", fmt="html")
+    older = build_one(example_root, tmp_path, doc="yearly-report", fmt="html", period="2024-25")
+    assert newest.file == "yearly-report.html" and older.file == "yearly-report-2024-25.html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["yearly-report-2024-25.html", "yearly-report.html"]
+    assert "Yearly report 2024-25" in (tmp_path / "yearly-report-2024-25.html").read_text(encoding="utf-8")

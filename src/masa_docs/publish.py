@@ -660,7 +660,8 @@ def build_one(
     (req,) = requests
     res = _run_job(_Job(str(content_dir.resolve()), loaded.fingerprint, req), loaded)
     _raise_job_error(res)
-    name = output_name(doc, fmt)
+    # The newest report keeps its stable name; an older period's is yearly-report-<period>.<fmt>.
+    name = stable_alias(loaded, req) or f"{output_stem(req)}.{fmt}"
     if res.skipped is not None:
         return SkippedOutput(doc, fmt, name, res.skipped[0], res.skipped[1])
     assert res.data is not None
