@@ -513,3 +513,17 @@ def test_gate_over_a_folder(tmp_path: Path, good_pdf: bytes, untagged_pdf: bytes
     problems = check_outputs(tmp_path)  # its own Chromium, in a thread of its own
     assert {p.file for p in problems} == {"threshold.html", "threshold.pdf", "threshold.docx"}
     assert problems == sorted(problems, key=lambda p: (p.file, p.check, p.where, p.message))
+
+
+def test_a_heading_hyphenated_across_lines_is_still_found() -> None:
+    """pdftotext joins a word hyphenated at a line end and drops the hyphen ("LabinjoHughes");
+    with -layout it keeps the hyphen and the line break. Either way the heading is found."""
+    from masa_docs.a11y.pdf import _norm
+
+    heading = _norm("the murders of Arthur Labinjo-Hughes and Star Hobson")
+    for page in (
+        "National reviews\nthe murders of Arthur LabinjoHughes and Star Hobson\n",
+        "National reviews\nthe murders of Arthur Labinjo-\nHughes and Star Hobson\n",
+    ):
+        assert heading in _norm(page)
+    assert heading not in _norm("the murders of Arthur Labinjo and Star Hobson")

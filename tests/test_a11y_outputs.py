@@ -19,7 +19,12 @@ from masa_docs.publish import PublishResult
 pytestmark = [pytest.mark.client, pytest.mark.slow]
 
 EXPECTED_FILES = sorted(
-    ["index.html", *(f"{name}.{fmt}" for name, spec in DOCUMENTS.items() for fmt in spec.formats)]
+    [
+        "index.html",
+        *(f"{name}.{fmt}" for name, spec in DOCUMENTS.items() for fmt in spec.formats),
+        # every period's yearly report is published too (the example has two)
+        *(f"yearly-report-{p}.{fmt}" for p in ("2024-25", "2025-26") for fmt in ("html", "pdf", "docx")),
+    ]
 )
 
 

@@ -17,10 +17,10 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from ruamel.yaml import YAML
 
-from masa_docs.documents import DOCUMENTS
 from masa_docs.errors import MasaError
 from masa_docs.example import example_dir
 from masa_docs.load import load_content
+from masa_docs.outline import outline
 from masa_docs.render import RenderRequest
 from masa_docs.render.html import HTML_DOCUMENTS, environment, render_document, render_html
 
@@ -177,17 +177,17 @@ def test_html_snapshot(pages, doc, snapshot):
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
-def test_sections_are_the_documents_sections_in_order(pages, doc):
+def test_sections_are_the_documents_sections_in_order(pages, doc, loaded):
     page = Page(pages[doc])
     (main,) = page.find("main")
     ids = [page.attrs(i)["id"] for i in page.children(main, "section")]
-    assert ids == [s.id for s in DOCUMENTS[doc].sections]
+    assert ids == [s.id for s in outline(loaded.content, doc).sections]
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
-def test_each_section_is_labelled_by_its_h2(pages, doc):
+def test_each_section_is_labelled_by_its_h2(pages, doc, loaded):
     page = Page(pages[doc])
-    for section in DOCUMENTS[doc].sections:
+    for section in outline(loaded.content, doc).sections:
         (i,) = page.find("section", id=section.id)
         label = page.attrs(i)["aria-labelledby"]
         first = page.descendants(i)[0]
@@ -197,13 +197,14 @@ def test_each_section_is_labelled_by_its_h2(pages, doc):
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
-def test_table_of_contents_links_every_section(pages, doc):
+def test_table_of_contents_links_every_section(pages, doc, loaded):
     page = Page(pages[doc])
     (nav,) = page.find("nav")
     assert page.attrs(nav).get("aria-labelledby") or page.attrs(nav).get("aria-label")
     links = page.descendants(nav, "a")
-    assert [page.attrs(a)["href"] for a in links] == [f"#{s.id}" for s in DOCUMENTS[doc].sections]
-    assert [page.text_of(a) for a in links] == [s.title for s in DOCUMENTS[doc].sections]
+    sections = outline(loaded.content, doc).sections
+    assert [page.attrs(a)["href"] for a in links] == [f"#{s.id}" for s in sections]
+    assert [page.text_of(a) for a in links] == [s.title for s in sections]
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)

@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from masa_docs.documents import DOCUMENTS
 from masa_docs.example import example_dir
 from masa_docs.load import load_content
+from masa_docs.outline import outline
 from masa_docs.pdfcheck import check_pdf
 from masa_docs.render import RenderRequest, render
 from masa_docs.render.context import document_meta
@@ -131,9 +131,9 @@ def _outline_titles(reader: PdfReader) -> list[str]:
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
-def test_bookmarks_list_every_section(pdfs, doc):
+def test_bookmarks_list_every_section(pdfs, doc, loaded):
     titles = _outline_titles(PdfReader(io.BytesIO(pdfs[doc][0])))
-    sections = [s.title for s in DOCUMENTS[doc].sections]
+    sections = [s.title for s in outline(loaded.content, doc).sections]
     positions = [titles.index(t) for t in sections]
     assert positions == sorted(positions)
 
@@ -158,10 +158,10 @@ def test_page_furniture_and_draft_mark_on_every_page(texts, loaded, doc):
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
-def test_table_of_contents_page_numbers_point_at_the_sections(texts, doc):
+def test_table_of_contents_page_numbers_point_at_the_sections(texts, doc, loaded):
     pages = texts[doc]
     toc = pages[1]
-    for section in DOCUMENTS[doc].sections:
+    for section in outline(loaded.content, doc).sections:
         m = re.search(re.escape(section.title) + r"[ .]*?(\d+)\s*$", toc, flags=re.M)
         assert m, f"{section.title} is not in the table of contents"
         number = int(m.group(1))

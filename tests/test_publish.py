@@ -18,7 +18,7 @@ from masa_docs.documents import DOCUMENTS
 from masa_docs.errors import ContentError, MasaError
 from masa_docs.example import example_dir
 from masa_docs.load import load_content
-from masa_docs.publish import build_one, plan, publish
+from masa_docs.publish import build_one, output_stem, plan, publish
 from masa_docs.render import RENDERERS
 
 
@@ -57,7 +57,11 @@ def test_publish_writes_every_output_or_says_why_not(built):
     out, result = built
     loaded = load_content(example_dir())
     requests, _ = plan(loaded)
-    expected = {f"{r.doc}.{r.fmt}" for r in requests}
+    expected = {f"{output_stem(r)}.{r.fmt}" for r in requests}
+    # Every period's yearly report is planned, and the newest is also written as yearly-report.*
+    periods = loaded.content.report_periods
+    assert {r.period for r in requests if r.doc == "yearly-report"} == set(periods)
+    expected |= {f"yearly-report.{r.fmt}" for r in requests if r.period == periods[-1]}
     # Every (document, format) with a renderer is planned...
     assert {(r.doc, r.fmt) for r in requests} == {
         (d, f)
@@ -72,9 +76,14 @@ def test_publish_writes_every_output_or_says_why_not(built):
     assert not written & skipped
     for s in result.skipped:
         assert s.reason
-    # The HTML pages and their PDFs are always made.
-    for doc in ("arrangements", "threshold", "yearly-report"):
+    # The HTML pages and their PDFs are always made, and every period's report.
+    for doc in ("arrangements", "threshold", "yearly-report", *(f"yearly-report-{p}" for p in periods)):
         assert {f"{doc}.html", f"{doc}.pdf"} <= written
+    # The stable name is the newest report, byte for byte.
+    for fmt in ("html", "pdf"):
+        newest = (out / f"yearly-report-{periods[-1]}.{fmt}").read_bytes()
+        assert (out / f"yearly-report.{fmt}").read_bytes() == newest
+    assert (out / "yearly-report-2024-25.html").read_bytes() != (out / "yearly-report.html").read_bytes()
     assert sorted(p.name for p in out.iterdir()) == sorted(written | {"index.html", "manifest.json"})
     assert leftovers(out.parent, out.name) == []
 
@@ -123,7 +132,16 @@ def test_publish_twice_gives_identical_bytes(built, tmp_path):
         example_dir(), tmp_path / "again", docs=["threshold", "yearly-report"], formats=["html", "pdf"]
     )
     names = [o.file for o in again.outputs]
-    assert sorted(names) == ["threshold.html", "threshold.pdf", "yearly-report.html", "yearly-report.pdf"]
+    assert sorted(names) == [
+        "threshold.html",
+        "threshold.pdf",
+        "yearly-report-2024-25.html",
+        "yearly-report-2024-25.pdf",
+        "yearly-report-2025-26.html",
+        "yearly-report-2025-26.pdf",
+        "yearly-report.html",
+        "yearly-report.pdf",
+    ]
     for name in names:
         assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name
 

@@ -269,7 +269,9 @@ def test_cli_period_selection(tmp_path: Path, periods: tuple[str, str]) -> None:
     ]
     ok = runner.invoke(main, [*args, "--period", before])
     assert ok.exit_code == 0, ok.output
-    html = (tmp_path / f"{DOC}.html").read_text(encoding="utf-8")
+    # An older period is written under its own name; yearly-report.html stays the newest.
+    assert not (tmp_path / f"{DOC}.html").exists()
+    html = (tmp_path / f"{DOC}-{before}.html").read_text(encoding="utf-8")
     assert f"Yearly report {before}" in html
     ok = runner.invoke(main, args)
     assert ok.exit_code == 0, ok.output

@@ -119,6 +119,33 @@ def output_name(doc: str, fmt: str) -> str:
     return f"{doc}.{fmt}"
 
 
+def output_stem(req: RenderRequest) -> str:
+    """File stem of a planned output: ``threshold-<area>`` for a per-area threshold document,
+    ``yearly-report-<period>`` for each period's report, else the document's name."""
+    if req.area:
+        return f"{req.doc}-{req.area}"
+    if req.period and DOCUMENTS[req.doc].periodic:
+        return f"{req.doc}-{req.period}"
+    return req.doc
+
+
+def _stem(file: str) -> str:
+    return file.rsplit(".", 1)[0]
+
+
+def stable_alias(loaded: LoadedContent, req: RenderRequest) -> str | None:
+    """``yearly-report.<fmt>``, a stable name for the newest period's report, or None."""
+    if DOCUMENTS[req.doc].periodic and req.period == loaded.content.latest_period:
+        return output_name(req.doc, req.fmt)
+    return None
+
+
+def output_names(loaded: LoadedContent, req: RenderRequest) -> list[str]:
+    """The files one request is written to: its own name, and first the stable name of the
+    newest yearly report (the same bytes twice)."""
+    return [n for n in (stable_alias(loaded, req), f"{output_stem(req)}.{req.fmt}") if n]
+
+
 # ------------------------------------------------------------------ the check engineer's API
 
 
@@ -263,7 +290,9 @@ def plan(
     period: str | None = None,
     templates: Path | str | None = None,
 ) -> tuple[list[RenderRequest], dict[str, DocumentMeta]]:
-    """The requests to render (every document × each of its formats) and each document's meta.
+    """The requests to render (every document × each of its formats, every period's yearly
+    report newest first, and per-area threshold documents when asked for) and the meta of each
+    output stem (``metas["yearly-report"]`` is the newest report).
 
     Raises MasaError for an unknown document, format or period before anything is rendered.
     """
@@ -271,31 +300,41 @@ def plan(
 
     doc_list, fmt_list = _check_names(docs, formats)
     requests: list[RenderRequest] = []
-    metas: dict[str, DocumentMeta] = {}
+    metas: dict[str, DocumentMeta] = {}  # by output stem (output_stem)
+    c = loaded.content
+    tpl = str(templates) if templates else None
     for d in DOCUMENT_ORDER:
         if d not in doc_list:
             continue
         spec = DOCUMENTS[d]
-        p = period if spec.periodic else None
-        if spec.periodic and not loaded.content.reports and period is None:
-            continue  # no yearly report in the content yet: nothing to publish for it
-        if not available(spec, loaded.content, p):
+        # (period, area) variants: every period's report, newest first; the threshold document
+        # and, when asked for, one per area.
+        variants: list[tuple[str | None, str | None]] = [(None, None)]
+        if spec.periodic:
+            if not c.reports and period is None:
+                continue  # no yearly report in the content yet: nothing to publish for it
+            variants = [(p, None) for p in ([period] if period else reversed(c.report_periods))]
+        elif d == "threshold" and c.threshold.per_area_documents:
+            variants += [(None, fd.area) for fd in c.threshold.front_doors]
+        variants = [(p, a) for p, a in variants if available(spec, c, p)]
+        if not variants:
             if docs:  # asked for by name: say why there is nothing to build
                 raise MasaError(
                     f"there are no plain-language words for {d}", "write them in plain-language.yaml"
                 )
             continue  # an easy-read version without its plain-language words
-        # An easy-read version is final exactly when the document it summarises is.
-        blocking = blocking_reasons(
-            loaded, spec.source or d, p or (loaded.content.latest_period if spec.periodic else None)
-        )
-        meta = document_meta(loaded, d, period=p, blocking=blocking)
-        metas[d] = meta
-        for f in spec.formats:
-            if f in fmt_list and (d, f) in RENDERERS:
-                requests.append(
-                    RenderRequest(d, f, meta.period, blocking, str(templates) if templates else None)
-                )
+        for p, area in variants:
+            # An easy-read version is final exactly when the document it summarises is.
+            blocking = blocking_reasons(loaded, spec.source or d, p)
+            meta = document_meta(loaded, d, period=p, blocking=blocking, area=area)
+            metas[output_stem(RenderRequest(d, "", meta.period, area=area))] = meta
+            if spec.periodic and meta.period == c.latest_period:
+                metas[d] = meta  # the stable name yearly-report.* is the newest report
+            requests.extend(
+                RenderRequest(d, f, meta.period, blocking, tpl, area=area)
+                for f in spec.formats
+                if f in fmt_list and (d, f) in RENDERERS
+            )
     return requests, metas
 
 
@@ -333,7 +372,7 @@ def render_all(
         req = requests[i]
         if res.skipped is not None:
             reason, hint = res.skipped
-            s = SkippedOutput(req.doc, req.fmt, output_name(req.doc, req.fmt), reason, hint)
+            s = SkippedOutput(req.doc, req.fmt, f"{output_stem(req)}.{req.fmt}", reason, hint)
             progress(ProgressEvent("skipped", req.doc, req.fmt, total, skipped=s))
         elif res.data is not None:
             o = _output(req, res)
@@ -380,12 +419,12 @@ def render_all(
     return [(requests[i], results[i]) for i in range(total)], n
 
 
-def _output(req: RenderRequest, res: _JobResult) -> OutputResult:
+def _output(req: RenderRequest, res: _JobResult, file: str | None = None) -> OutputResult:
     assert res.data is not None
     return OutputResult(
         doc=req.doc,
         fmt=req.fmt,
-        file=output_name(req.doc, req.fmt),
+        file=file or f"{output_stem(req)}.{req.fmt}",
         size=len(res.data),
         sha256=hashlib.sha256(res.data).hexdigest(),
         pages=res.pages,
@@ -560,13 +599,17 @@ def _commit(out_dir: Path, writes: Sequence[tuple[str, bytes]], removals: Sequen
 
 
 def _entry(o: OutputResult, meta: DocumentMeta | None, fingerprint: str) -> dict[str, Any]:
+    title = meta.title if meta else None
+    if meta is not None and _stem(o.file) == o.doc and DOCUMENTS[o.doc].periodic:
+        title = f"Latest yearly report: {meta.title}"  # the stable name of the newest report
     return {
         "document": o.doc,
         "format": o.fmt,
+        "period": meta.period if meta else None,
         "bytes": o.size,
         "sha256": o.sha256,
         "pages": o.pages,
-        "title": meta.title if meta else None,
+        "title": title,
         "version": meta.version if meta else None,
         "date": meta.date.isoformat() if meta else None,
         "status": meta.status if meta else None,
@@ -581,6 +624,7 @@ def manifest(
     skipped: Sequence[SkippedOutput],
     period: str | None,
     index: tuple[str, bytes],
+    periods: Sequence[str] = (),
 ) -> bytes:
     """``manifest.json``: every file masa-docs made in the folder, with its sha256, the content
     fingerprint it was built from and whether it is stale (kept from an earlier publish
@@ -607,6 +651,7 @@ def manifest(
         "content_fingerprint": loaded.fingerprint,
         "partnership": loaded.content.partnership.name,
         "yearly_report_period": period,
+        "yearly_report_periods": list(periods),
         "files": listed,
         "skipped": [
             {"file": s.file, "document": s.doc, "format": s.fmt, "reason": s.reason, "hint": s.hint}
@@ -616,12 +661,16 @@ def manifest(
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _file_order(item: tuple[str, dict[str, Any]]) -> tuple[int, int, str]:
+def _file_order(item: tuple[str, dict[str, Any]]) -> tuple[Any, ...]:
+    """Documents in their order; the newest yearly report's stable name first, then every period
+    newest first; then the formats."""
     name, e = item
     doc, fmt = e.get("document"), e.get("format")
     d = DOCUMENT_ORDER.index(doc) if doc in DOCUMENT_ORDER else len(DOCUMENT_ORDER)
     f = FORMATS.index(fmt) if fmt in FORMATS else len(FORMATS)
-    return d, f, name
+    stem = _stem(name)
+    newest_first = tuple(-ord(ch) for ch in str(e.get("period") or ""))
+    return d, stem != doc, newest_first, stem, f, name
 
 
 def index_page(
@@ -728,14 +777,14 @@ def _merge(
     loaded: LoadedContent,
     out_dir: Path,
     previous: dict[str, Any] | None,
-    selected: Callable[[str, str], bool],
+    selected: Callable[[dict[str, Any]], bool],
     pairs: Sequence[tuple[RenderRequest, _JobResult]],
     metas: dict[str, DocumentMeta],
 ) -> _Merge:
     before = {n: e for n, e in _previous_outputs(previous).items() if (out_dir / n).is_file()}
     m = _Merge(files={}, writes=[], removals=[], skipped=[], kept=[], stale=[])
     for name, e in before.items():
-        if selected(e["document"], e["format"]):
+        if selected(e):
             continue  # rebuilt below, kept if it cannot be, removed if no longer made
         e = dict(e)
         if e.get("content_fingerprint") != loaded.fingerprint and not e.get("stale"):
@@ -749,37 +798,51 @@ def _merge(
         for s in previous.get("skipped") or []:
             if not isinstance(s, dict) or s.get("document") not in DOCUMENTS:
                 continue
-            if selected(s["document"], s.get("format", "")) or s.get("file") in m.files:
+            if selected(s) or s.get("file") in m.files:
                 continue
             m.skipped.append(
                 SkippedOutput(s["document"], s["format"], s["file"], str(s.get("reason")), s.get("hint"))
             )
     made: set[str] = set()
     for req, res in pairs:
-        name = output_name(req.doc, req.fmt)
-        made.add(name)
-        if res.skipped is not None:
-            reason, hint = res.skipped
-            if name in before:
-                e = dict(before[name])
-                e["stale"] = True
-                e["stale_reason"] = f"not rebuilt: {reason}"
-                m.files[name] = e
-                m.kept.append(name)
-                m.stale.append((name, e["stale_reason"]))
-            else:
-                m.skipped.append(SkippedOutput(req.doc, req.fmt, name, reason, hint))
-            continue
-        assert res.data is not None
-        m.files[name] = _entry(_output(req, res), metas.get(req.doc), loaded.fingerprint)
-        m.writes.append((name, res.data))
-    m.removals = [n for n, e in before.items() if selected(e["document"], e["format"]) and n not in made]
+        for name in output_names(loaded, req):
+            made.add(name)
+            if res.skipped is not None:
+                reason, hint = res.skipped
+                if name in before:
+                    e = dict(before[name])
+                    e["stale"] = True
+                    e["stale_reason"] = f"not rebuilt: {reason}"
+                    m.files[name] = e
+                    m.kept.append(name)
+                    m.stale.append((name, e["stale_reason"]))
+                else:
+                    m.skipped.append(SkippedOutput(req.doc, req.fmt, name, reason, hint))
+                continue
+            assert res.data is not None
+            meta = metas.get(_stem(name))
+            m.files[name] = _entry(_output(req, res, name), meta, loaded.fingerprint)
+            m.writes.append((name, res.data))
+    m.removals = [n for n, e in before.items() if selected(e) and n not in made]
     return m
 
 
-def _selection(docs: Sequence[str] | None, formats: Sequence[str] | None) -> Callable[[str, str], bool]:
+def _selection(
+    docs: Sequence[str] | None, formats: Sequence[str] | None, period: str | None
+) -> Callable[[dict[str, Any]], bool]:
+    """Whether an earlier output (a manifest entry) is one this publish makes again: its
+    document and format are selected and, with --period, it is that period's report."""
     doc_set, fmt_set = set(docs or DOCUMENTS), set(formats or FORMATS)
-    return lambda doc, fmt: doc in doc_set and fmt in fmt_set
+
+    def selected(e: dict[str, Any]) -> bool:
+        doc = e.get("document")
+        if doc not in doc_set or e.get("format") not in fmt_set:
+            return False
+        if period is not None and doc in DOCUMENTS and DOCUMENTS[doc].periodic:
+            return e.get("period") in (None, period)
+        return True
+
+    return selected
 
 
 def publish(
@@ -827,24 +890,28 @@ def publish(
             f"formats made: {made}"
             + ("; the yearly report needs a report under reports/" if "yearly-report" in chosen else ""),
         )
-    selected = _selection(docs, formats)
+    selected = _selection(docs, formats, period)
     with _locked(out_dir):
         previous = read_manifest(out_dir)
-        names = [output_name(r.doc, r.fmt) for r in requests] + [INDEX, MANIFEST]
-        removable = [
-            n for n, e in _previous_outputs(previous).items() if selected(e["document"], e["format"])
-        ]
+        names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, MANIFEST]
+        removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
         _preflight(out_dir, previous, names, removable)
         with private_tempdir():
             pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
         merged = _merge(loaded, out_dir, previous, selected, pairs, metas)
-        report_period = next((m.period for m in metas.values() if m.period), None)
-        if report_period is None and previous is not None:
-            report_period = previous.get("yearly_report_period")
+        # Every period whose report is in the folder, newest first; the newest is yearly-report.*.
+        periods = sorted(
+            {str(e["period"]) for e in merged.files.values() if e.get("period") and _periodic(e)},
+            reverse=True,
+        )
+        report_period = periods[0] if periods else None
         index = index_page(loaded, merged.files, merged.skipped, templates)
         writes = [*merged.writes, (INDEX, index)]
         writes.append(
-            (MANIFEST, manifest(loaded, merged.files, merged.skipped, report_period, (INDEX, index)))
+            (
+                MANIFEST,
+                manifest(loaded, merged.files, merged.skipped, report_period, (INDEX, index), periods),
+            )
         )
         _commit(out_dir, writes, merged.removals)
 
@@ -852,7 +919,12 @@ def publish(
     result = PublishResult(
         out_dir=out_dir,
         fingerprint=loaded.fingerprint,
-        outputs=[_output(req, res) for req, res in pairs if output_name(req.doc, req.fmt) in written],
+        outputs=[
+            _output(req, res, name)
+            for req, res in pairs
+            for name in output_names(loaded, req)
+            if name in written
+        ],
         skipped=[s for s in merged.skipped if any(s.doc == r.doc and s.fmt == r.fmt for r in requests)],
         workers=n,
         compliance=compliance_summary(loaded),
@@ -864,6 +936,11 @@ def publish(
         result.a11y = accessibility_problems(out_dir)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _periodic(e: dict[str, Any]) -> bool:
+    doc = e.get("document")
+    return doc in DOCUMENTS and DOCUMENTS[doc].periodic and not DOCUMENTS[doc].source
 
 
 def accessibility_problems(out_dir: Path) -> list[Any]:
@@ -897,17 +974,22 @@ def build_one(
     from .load import load_content
 
     loaded = load_content(content_dir)
+    if spec.periodic:
+        period = period or loaded.content.latest_period
     requests, _metas = plan(loaded, [doc], [fmt], period)
+    requests = [r for r in requests if r.area is None]  # the document itself, not per-area copies
     if not requests:
         raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
     result = publish(
         content_dir, out_dir, docs=[doc], formats=[fmt], period=period, workers=1, templates=templates
     )
-    if result.outputs:
-        return result.outputs[0]
+    # The newest report keeps its stable name; an older period's is yearly-report-<period>.<fmt>.
+    name = stable_alias(loaded, requests[0]) or f"{output_stem(requests[0])}.{fmt}"
+    for o in result.outputs:
+        if o.file == name:
+            return o
     if result.skipped:
         return result.skipped[0]
-    name = output_name(doc, fmt)
     reason = next((why for file, why in result.stale if file == name), "not rebuilt")
     return SkippedOutput(doc, fmt, name, reason)
 
@@ -923,6 +1005,7 @@ __all__ = [
     "human_size",
     "manifest",
     "output_name",
+    "output_stem",
     "plan",
     "private_tempdir",
     "publish",

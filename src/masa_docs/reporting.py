@@ -17,6 +17,7 @@ half up to one decimal place.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -452,11 +453,41 @@ class MetricSummary:
     def previous_latest(self) -> MetricValue | None:
         return self.previous.values[-1] if self.previous else None
 
+    # ---- definitions: figures are compared only on the same definition
+    @property
+    def definition(self) -> str:
+        """The definition this report's figures use (the report's own, else data.yaml's)."""
+        return self.result.definition or self.metric.definition
+
+    @property
+    def previous_definition(self) -> str | None:
+        if self.previous is None:
+            return None
+        return self.previous.definition or self.metric.definition
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the previous period's figures use the same definition as this period's."""
+        prev = self.previous_definition
+        return prev is not None and " ".join(prev.split()) == " ".join(self.definition.split())
+
+    @property
+    def not_comparable_words(self) -> str | None:
+        """Why this period's figures cannot be compared with the previous period's, or None."""
+        if self.previous is None or self.comparable:
+            return None
+        why = self.result.definition_change
+        because = f": {why.rstrip('.')}" if why else ""
+        return (
+            f"Not comparable with {self.previous_period}: the definition of this measure changed "
+            f"between the two reports{because}."
+        )
+
     @property
     def year_on_year(self) -> Comparison | None:
-        """The latest value against the previous period's latest value."""
+        """The latest value against the previous period's latest value (same definition only)."""
         p = self.previous_latest
-        if p is None or self.previous_period is None:
+        if p is None or self.previous_period is None or not self.comparable:
             return None
         return Comparison(
             f"{self.previous_period} ({p.label})"
@@ -473,12 +504,14 @@ class MetricSummary:
     def previous_aligned(self) -> bool:
         """Whether the previous period reported the same points (e.g. Q1-Q4), so both can be
         drawn on one axis."""
-        if self.previous is None:
+        if self.previous is None or not self.comparable:
             return False
         return [v.label for v in self.previous.values] == [v.label for v in self.result.values]
 
     @property
     def year_on_year_words(self) -> str:
+        if (words := self.not_comparable_words) is not None:
+            return words
         yoy = self.year_on_year
         if yoy is None:
             return "No figure for the previous period to compare with."
@@ -637,6 +670,31 @@ def funding_changes(contrib: Contributions, spend: Expenditure) -> tuple[Change,
     return tuple(out)
 
 
+# ------------------------------------------------------------------ the length of a period
+
+
+def period_months(start: dt.date, end: dt.date) -> int | None:
+    """Whole calendar months from ``start`` to ``end`` inclusive (1 April to 31 March: 12),
+    or None when the period is not a whole number of months."""
+    after = end + dt.timedelta(days=1)
+    if after.day != start.day:
+        return None
+    return (after.year - start.year) * 12 + after.month - start.month
+
+
+def period_length_words(start: dt.date, end: dt.date) -> str:
+    """'12 months', '9 months', '1 month' or '200 days', as the content gives it."""
+    months = period_months(start, end)
+    if months is not None:
+        return f"{months} month{'' if months == 1 else 's'}"
+    days = (end - start).days + 1
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
+def is_full_year(start: dt.date, end: dt.date) -> bool:
+    return period_months(start, end) == 12
+
+
 # ------------------------------------------------------------------ everything for one report
 
 
@@ -659,6 +717,26 @@ class ReportFigures:
     @property
     def has_previous(self) -> bool:
         return self.previous_report is not None
+
+    @property
+    def length_words(self) -> str:
+        """How long the period is, e.g. '12 months' or '9 months'."""
+        return period_length_words(self.report.start, self.report.end)
+
+    @property
+    def full_year(self) -> bool:
+        return is_full_year(self.report.start, self.report.end)
+
+    @property
+    def previous_length_words(self) -> str | None:
+        p = self.previous_report
+        return period_length_words(p.start, p.end) if p else None
+
+    @property
+    def lengths_differ(self) -> bool:
+        """Whether this period and the previous one are of different lengths (totals then
+        cannot be compared like for like)."""
+        return self.previous_length_words is not None and self.previous_length_words != self.length_words
 
     def metric(self, metric_id: str) -> MetricSummary:
         for m in self.metrics:

@@ -106,7 +106,9 @@ def text_pages(pdf: bytes) -> tuple[list[str], list[str]]:
 
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    return " ".join(text.split()).casefold()
+    # pdftotext joins a hyphenated word broken at the end of a line and drops its hyphen
+    # ("Labinjo-Hughes" reads "LabinjoHughes"), so hyphens are left out of the comparison.
+    return " ".join(text.split()).replace("- ", "").replace("-", "").casefold()
 
 
 # ---- pypdf ---------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ out_option = click.option(
     help="The folder to write into.",
 )
 period_option = click.option(
-    "--period", help="The yearly report's period, e.g. 2025-26 (default: the latest in the content)."
+    "--period",
+    help="Only this yearly report period, e.g. 2025-26 (default: publish builds every period; "
+    "build, the latest).",
 )
 
 
@@ -57,11 +59,12 @@ def _echo_skipped(s: SkippedOutput) -> None:
 
 def summary_table(outputs: list[OutputResult]) -> list[str]:
     """Rows of the summary printed after a publish: document, format, pages, size, seconds."""
-    head = f"{'document':<23} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
+    head = f"{'document':<28} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
     lines = [head, "-" * len(head)]
     for o in outputs:
         pages = str(o.pages) if o.pages else "-"
-        lines.append(f"{o.doc:<23} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
+        stem = o.file.rsplit(".", 1)[0]  # yearly-report-2024-25, threshold-avonford...
+        lines.append(f"{stem:<28} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
     return lines
 
 

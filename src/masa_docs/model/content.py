@@ -32,6 +32,7 @@ from .partnership import Area, Partnership
 from .plain_language import PlainLanguage
 from .report import YearlyReport
 from .schedule import schedule
+from .sections import ExtraSections
 from .signatures import Signature, Signatures
 from .threshold import Threshold
 
@@ -58,8 +59,9 @@ TOPIC_FILES: dict[str, str] = {
     "agreement": "agreement.yaml",
     "signatures": "signatures.yaml",
     "plain_language": "plain-language.yaml",
+    "sections": "sections.yaml",
 }
-OPTIONAL_TOPICS = frozenset({"signatures", "plain_language"})
+OPTIONAL_TOPICS = frozenset({"signatures", "plain_language", "sections"})
 REPORTS_DIR = "reports"
 # Narrative Markdown files: the topic stems plus an introduction for the arrangements.
 NARRATIVE_NAMES: tuple[str, ...] = (
@@ -90,6 +92,7 @@ class Content(Strict):
     plain_language: PlainLanguage | None = Field(
         default=None, description="Words for children and families (plain-language.yaml), optional."
     )
+    sections: ExtraSections = ExtraSections()
     reports: dict[PeriodName, YearlyReport] = Field(default_factory=dict)
     narrative: dict[str, Markdown] = Field(
         default_factory=dict, description="Narrative Markdown per topic, from <topic>.md files."
@@ -187,6 +190,70 @@ def _order(loc: Loc, earlier: Any, later: Any, earlier_name: str, later_name: st
             f"{later_name} ({later}) is before {earlier_name} ({earlier})",
             f"{later_name} must be on or after {earlier_name}",
         )
+
+
+def _threshold_shape(t: Threshold, areas: set[str]) -> Iterator[Problem]:
+    """Front doors: known areas, one per area, and every area has one once any is given."""
+    seen: set[str] = set()
+    for i, fd in enumerate(t.front_doors):
+        loc: Loc = ("threshold", "front_doors", i, "area")
+        yield from _ref(loc, fd.area, areas, "area")
+        if fd.area in seen:
+            yield Problem(loc, f"area '{fd.area}' has more than one front door", "keep one per area")
+        seen.add(fd.area)
+    if t.front_doors:
+        for a in sorted(areas - seen):
+            yield Problem(
+                ("threshold", "front_doors"),
+                f"area '{a}' has no front door",
+                f"add a front door with area: {a}, or leave front_doors out",
+            )
+    if t.framework is not None:
+        yield from _dupes(
+            ((("threshold", "framework", "routes", i, "id"), r.id) for i, r in enumerate(t.framework.routes)),
+            "route",
+        )
+
+
+def _extra_sections(c: Content, areas: set[str], partners: set[str]) -> Iterator[Problem]:
+    from ..documents import DOCUMENTS
+
+    x = c.sections
+    if x.foreword is not None:
+        for i, pid in enumerate(x.foreword.signed_by):
+            yield from _ref(("sections", "foreword", "signed_by", i), pid, partners, "partner")
+    if x.local_context is not None:
+        for i, fig in enumerate(x.local_context.figures):
+            if fig.area is not None:
+                yield from _ref(("sections", "local_context", "figures", i, "area"), fig.area, areas, "area")
+    if x.lado is not None:
+        for i, lc in enumerate(x.lado.contacts):
+            if lc.area is not None:
+                yield from _ref(("sections", "lado", "contacts", i, "area"), lc.area, areas, "area")
+            if not (lc.phone or lc.email or lc.url):
+                yield Problem(
+                    ("sections", "lado", "contacts", i),
+                    f"LADO contact '{lc.name}' has no phone, email or url",
+                    "give at least one way to get in touch",
+                )
+    yield from _dupes(((("sections", "custom", i, "id"), s.id) for i, s in enumerate(x.custom)), "section")
+    for i, cs in enumerate(x.custom):
+        spec = DOCUMENTS[cs.document]
+        ids = [s.id for s in spec.sections]
+        if cs.id in ids:
+            yield Problem(
+                ("sections", "custom", i, "id"),
+                f"'{cs.id}' is already a section of the {cs.document} document",
+                "choose another id",
+            )
+        if cs.after is not None:
+            placeable = [s for s in ids if s != "sign-off" and not s.startswith("appendix")]
+            if cs.after not in placeable:
+                yield Problem(
+                    ("sections", "custom", i, "after"),
+                    f"the {cs.document} document has no section '{cs.after}' to follow",
+                    did_you_mean(cs.after, placeable) or f"sections: {', '.join(placeable)}",
+                )
 
 
 def cross_check(c: Content) -> list[Problem]:
@@ -396,6 +463,7 @@ def cross_check(c: Content) -> list[Problem]:
                     )
                 )
     add(_dupes(((("threshold", "contacts", i, "id"), x.id) for i, x in enumerate(t.contacts)), "contact"))
+    add(_threshold_shape(t, areas))
     for i, route in enumerate(t.contacts):
         for j, area in enumerate(route.areas):
             add(_ref(("threshold", "contacts", i, "areas", j), area, areas, "area"))
@@ -507,6 +575,9 @@ def cross_check(c: Content) -> list[Problem]:
     from .integrity import structure_problems
 
     add(structure_problems(c))
+
+    # Extra sections (sections.yaml).
+    add(_extra_sections(c, areas, partners))
 
     # Narrative files.
     for name in c.narrative:

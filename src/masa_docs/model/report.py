@@ -64,6 +64,16 @@ class MetricResult(Strict):
     target: Decimal | None = None
     comparators: list[Comparator] = Field(default_factory=list)
     commentary: Markdown | None = None
+    definition: Markdown | None = Field(
+        default=None,
+        description="The definition these figures use, when it differs from data.yaml's "
+        "(e.g. a new age base). Figures are compared year on year only on the same definition.",
+    )
+    definition_change: Text | None = Field(
+        default=None,
+        description="What changed in the definition and why, e.g. 'the rate is now per 10,000 "
+        "children aged 0-17, not 0-18, to match the national figures'.",
+    )
 
 
 class NationalReview(Strict):

@@ -21,6 +21,7 @@ class RenderRequest:
     period: str | None = None  # the yearly report's period (latest when None)
     blocking: tuple[str, ...] = ()  # reasons the document may not be marked final
     templates: str | None = None  # the partnership's own templates folder (before the shipped one)
+    area: str | None = None  # a per-area threshold document: the area's id
 
 
 @dataclass(frozen=True)

@@ -167,10 +167,15 @@ def signature_blocks(content: Content, key: str, period: str | None = None) -> t
 
 
 def document_meta(
-    loaded: LoadedContent, name: str, *, period: str | None = None, blocking: tuple[str, ...] = ()
+    loaded: LoadedContent,
+    name: str,
+    *,
+    period: str | None = None,
+    blocking: tuple[str, ...] = (),
+    area: str | None = None,
 ) -> DocumentMeta:
     """Metadata for one document. ``blocking`` lists reasons (e.g. failing 'must' rules) that
-    keep it a draft even when every LSP has signed."""
+    keep it a draft even when every LSP has signed. ``area``: a per-area threshold document."""
     c = loaded.content
     spec = document(name)
     if spec.source is not None:
@@ -190,6 +195,14 @@ def document_meta(
     elif name == "threshold":
         t = c.threshold
         title, version, date = t.title, t.version, t.published_on
+        if area is not None:
+            if area not in c.areas_by_id:
+                from ..errors import MasaError, did_you_mean
+
+                raise MasaError(
+                    f"there is no area '{area}'", did_you_mean(area, c.areas_by_id) or "see partnership.yaml"
+                )
+            title = f"{t.title} ({c.areas_by_id[area].name})"
     elif name == "agreement":
         a = c.agreement
         title, version, date = a.title, a.version, a.dated
@@ -221,6 +234,7 @@ def document_meta(
         draft_reasons=tuple(reasons),
         signatures=sigs,
         period=period,
+        extra={"area": area} if area else {},
     )
 
 

@@ -184,7 +184,9 @@ def render_document(
 ) -> RenderedHtml:
     """Render one document's HTML and return it with the metadata it was made from."""
     check_document(request.doc, request.period, loaded)
-    meta = document_meta(loaded, request.doc, period=request.period, blocking=request.blocking)
+    meta = document_meta(
+        loaded, request.doc, period=request.period, blocking=request.blocking, area=request.area
+    )
     if templates is None and request.templates is not None:
         from ..resources import template_folders
 
@@ -192,9 +194,13 @@ def render_document(
     folder = _folders(templates)
     ctx = template_context(loaded, meta)
     from ..model.schedule import schedule
+    from ..outline import outline
 
+    doc_outline = outline(loaded.content, request.doc, area=request.area)
     ctx.update(
-        toc=list(meta.spec.sections),
+        toc=list(doc_outline.sections),
+        outline=doc_outline,
+        area=loaded.content.areas_by_id[request.area] if request.area else None,
         compliance=compliance_rows(loaded, request.doc, meta.period),
         stylesheet=stylesheet(folder),
         schedule=schedule(),
