@@ -404,5 +404,12 @@ def test_build_names_an_older_period_by_its_period(example_root, tmp_path):
     newest = build_one(example_root, tmp_path, doc="yearly-report", fmt="html")
     older = build_one(example_root, tmp_path, doc="yearly-report", fmt="html", period="2024-25")
     assert newest.file == "yearly-report.html" and older.file == "yearly-report-2024-25.html"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["yearly-report-2024-25.html", "yearly-report.html"]
+    # build keeps the index and manifest current; the newest report also has its period's name
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "index.html",
+        "manifest.json",
+        "yearly-report-2024-25.html",
+        "yearly-report-2025-26.html",
+        "yearly-report.html",
+    ]
     assert "Yearly report 2024-25" in (tmp_path / "yearly-report-2024-25.html").read_text(encoding="utf-8")

@@ -38,9 +38,13 @@ def _days(n: int) -> str:
     return f"{n} working day{'s' if n != 1 else ''}"
 
 
-def stated_facts(c: Content) -> dict[str, str]:
+KEYS = ("notification", "rapid_review", "publication", "statutory_criteria", "yearly_report")
+
+
+def stated_facts(c: Content) -> dict[str, str | None]:
     """Sentences keyed ``notification``, ``rapid_review``, ``publication``,
-    ``statutory_criteria`` and ``yearly_report``; a key is absent when the fact is not stated."""
+    ``statutory_criteria`` and ``yearly_report``; None where the content does not state the fact
+    (every key is present, so templates with undefined-is-an-error can ask for each)."""
     out: dict[str, str] = {}
     facts = c.reviews.facts
     if facts is not None and facts.notification is not None:
@@ -90,7 +94,7 @@ def stated_facts(c: Content) -> dict[str, str]:
                 f"The yearly report is prepared by the {groups[duty.prepared_by]} and approved by the "
                 f"{groups[duty.approved_by]}."
             )
-    return out
+    return {key: out.get(key) for key in KEYS}
 
 
 __all__ = ["stated_facts"]
