@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Date, Email, Id, Markdown, Money, Strict, Text
+from .base import Date, Email, Id, KnownMoney, KnownWorkingDays, Markdown, Money, Strict, Text
 
 # ---------------------------------------------------------------- governance.yaml
 
@@ -186,7 +186,11 @@ class Voice(Strict):
 class DisputeStage(Strict):
     name: Text
     who: list[Text] = Field(min_length=1)
-    timescale_working_days: int = Field(gt=0, le=365)
+    timescale_working_days: KnownWorkingDays | None = Field(
+        default=None,
+        description="Working days allowed for the stage; 'unknown: not published' when a timescale "
+        "exists but is not known; leave it out when the stage has no timescale.",
+    )
     description: Markdown
 
 
@@ -209,7 +213,7 @@ class SharedTeam(Strict):
 class Insurance(Strict):
     partner: Id
     type: Text
-    minimum_cover: Money
+    minimum_cover: KnownMoney = Field(description="Exact pounds; or 'unknown: not published'.")
     arrangement: Text | None = Field(default=None, description="e.g. 'Self-insured' or the insurer.")
 
 

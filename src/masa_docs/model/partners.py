@@ -36,6 +36,17 @@ class Delegation(Strict):
         return self.ended_on is None
 
 
+class Predecessor(Strict):
+    """A body whose place this partner took, with its dated membership, e.g. a clinical
+    commissioning group that was the health partner until 30 June 2022."""
+
+    name: Text
+    kind: Text = Field(description="What it was, e.g. 'Clinical commissioning group'.")
+    areas: list[Id] = Field(default_factory=list, description="Areas it covered; empty means the partner's.")
+    member_from: Date | None = Field(default=None, description="When it became a partner, if known.")
+    member_until: Date = Field(description="The last day it was a partner.")
+
+
 class Partner(Strict):
     id: Id
     kind: PartnerKind
@@ -47,6 +58,18 @@ class Partner(Strict):
     lsp: Person = Field(description="Lead safeguarding partner (chief executive or chief constable).")
     dsp: Person = Field(description="Delegated safeguarding partner.")
     delegations: list[Delegation] = Field(min_length=1)
+    parts: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="Areas this partner covers only part of: area id -> which part, in words "
+        "(e.g. 'the north of Avonford: the Ashby and Brook wards').",
+    )
+    member_since: Date | None = Field(default=None, description="When it became a partner, if not from the start.")
+    predecessors: list[Predecessor] = Field(
+        default_factory=list, description="Bodies it replaced as partner, e.g. CCGs before July 2022."
+    )
+
+    def covers_all_of(self, area_id: str) -> bool:
+        return area_id in self.areas and area_id not in self.parts
 
     @property
     def kind_label(self) -> str:
