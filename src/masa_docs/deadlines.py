@@ -95,6 +95,8 @@ def deadlines(loaded: LoadedContent, today: dt.date, local: LocalRules | None = 
     warn = settings.warn_days
     c = loaded.content
     out: list[Deadline] = []
+    if c.partnership.ended:
+        return out  # a historical record: nothing falls due under arrangements that have ended
 
     def add(ident: str, what: str, due: dt.date, confidence: str, note: str, loc: Loc | None) -> None:
         days = (due - today).days

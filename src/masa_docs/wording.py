@@ -135,12 +135,13 @@ def verb_for(n: Any, singular: str, plural_form: str | None = None) -> str:
 
 
 def possessive(name: str) -> str:
-    """"Avonford Council's", "St James'"."""
+    """ "Avonford Council's", "St James'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 #: Jinja filters for every template (HTML and Word):
-#: ``{{ n | counted("priority") }}``, ``{{ names | and_join }}``, ``{{ icbs | the_count("integrated care board") }}``,
+#: ``{{ n | counted("priority") }}``, ``{{ names | and_join }}``,
+#: ``{{ icbs | the_count("integrated care board") }}``,
 #: ``{{ "stage" | plural }}``, ``{{ n | noun_for("stage") }}``, ``{{ n | number_words }}``,
 #: ``{{ n | verb_for("is") }}``.
 FILTERS: dict[str, Any] = {

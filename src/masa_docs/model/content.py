@@ -111,7 +111,12 @@ class Content(Strict):
 
     def party_name(self, ident: str) -> str:
         """Name of a partner, other partner, relevant agency or funder by id."""
-        for table in (self.partners_by_id, self.other_partners_by_id, self.agencies_by_id, self.funders_by_id):
+        for table in (
+            self.partners_by_id,
+            self.other_partners_by_id,
+            self.agencies_by_id,
+            self.funders_by_id,
+        ):
             if ident in table:
                 return table[ident].name
         raise KeyError(ident)
@@ -145,6 +150,21 @@ class Content(Strict):
 
     def area_name(self, area_id: str) -> str:
         return self.areas_by_id[area_id].name
+
+    def coverage(self, party: Partner | OtherPartner, area_id: str | None = None) -> str:
+        """The areas a partner covers, in words, saying which part where it covers only part:
+        'Avonford (part: the north, the Ashby and Brook wards) and Burnmoor'. With ``area_id``,
+        only that area ('all of Avonford' / 'the north of Avonford ...')."""
+        parts = party.parts if isinstance(party, Partner) else {}
+        if area_id is not None:
+            name = self.area_name(area_id)
+            return f"part of {name}: {parts[area_id]}" if area_id in parts else f"all of {name}"
+        ids = party.areas or [a.id for a in self.partnership.areas]
+        from ..wording import and_join
+
+        return and_join(
+            f"{self.area_name(a)} (part: {parts[a]})" if a in parts else self.area_name(a) for a in ids
+        )
 
     @property
     def report_periods(self) -> list[str]:
@@ -312,7 +332,11 @@ def cross_check(c: Content) -> list[Problem]:
     for i, fu in enumerate(c.funding.funders):
         if fu.id in taken:
             out.append(
-                Problem(("funding", "funders", i, "id"), f"'{fu.id}' is already used by another party", _SHARED_IDS)
+                Problem(
+                    ("funding", "funders", i, "id"),
+                    f"'{fu.id}' is already used by another party",
+                    _SHARED_IDS,
+                )
             )
         taken.add(fu.id)
     for i, part in enumerate(c.partners):
@@ -332,7 +356,11 @@ def cross_check(c: Content) -> list[Problem]:
             loc_p: Loc = ("partners", i, "predecessors", k)
             for j, area in enumerate(pre.areas):
                 add(_ref((*loc_p, "areas", j), area, areas, "area"))
-            add(_order((*loc_p, "member_until"), pre.member_from, pre.member_until, "member_from", "member_until"))
+            add(
+                _order(
+                    (*loc_p, "member_until"), pre.member_from, pre.member_until, "member_from", "member_until"
+                )
+            )
             if part.member_since is not None and pre.member_until >= part.member_since:
                 out.append(
                     Problem(

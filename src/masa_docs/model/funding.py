@@ -62,7 +62,11 @@ class FundingYear(Strict):
         """Every amount of the year (contributions, total, planned spending) is known."""
         return not any(
             isinstance(v, NotKnown)
-            for v in (self.total, *(c.amount for c in self.contributions), *(e.planned for e in self.expenditure))
+            for v in (
+                self.total,
+                *(c.amount for c in self.contributions),
+                *(e.planned for e in self.expenditure),
+            )
         )
 
 

@@ -63,7 +63,9 @@ class Partner(Strict):
         description="Areas this partner covers only part of: area id -> which part, in words "
         "(e.g. 'the north of Avonford: the Ashby and Brook wards').",
     )
-    member_since: Date | None = Field(default=None, description="When it became a partner, if not from the start.")
+    member_since: Date | None = Field(
+        default=None, description="When it became a partner, if not from the start."
+    )
     predecessors: list[Predecessor] = Field(
         default_factory=list, description="Bodies it replaced as partner, e.g. CCGs before July 2022."
     )

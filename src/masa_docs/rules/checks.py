@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from ..errors import format_path
 from ..model.schedule import schedule
+from ..wording import and_join, count
 
 if TYPE_CHECKING:
     from ..model import Content
@@ -393,11 +394,23 @@ def joint_arrangements(ctx: CheckContext) -> Outcome:
     probe = Probe(ctx)
     probe.look(("partnership", "status"))
     if c.partnership.status == "ended":
-        probe.fail(
-            ("partnership", "status"),
-            "the arrangements are marked 'ended'; the partners must have arrangements in operation",
-            "publish the arrangements that replace them",
-        )
+        successors = c.partnership.all_successors
+        probe.look(("partnership", "successors"))
+        if not successors:
+            probe.fail(
+                ("partnership", "status"),
+                "the arrangements are marked 'ended' and name no successor; the partners must have "
+                "arrangements in operation",
+                "name the arrangements that replace them under successors in partnership.yaml",
+            )
+        else:
+            # A historical record: the duty now rests with the successors.
+            return Outcome(
+                "pass",
+                f"the arrangements ended on {c.partnership.ends_on} and were replaced by "
+                + and_join(s.name for s in successors),
+                tuple(probe.looked),
+            )
     probe.look(("governance", "groups"))
     joint = [g for g in c.governance.groups if g.kind in ("leadership", "executive")]
     if not joint:
@@ -952,8 +965,14 @@ def dispute_stages(ctx: CheckContext) -> Outcome:
         probe.look(("disputes", "stages", i, "timescale_working_days"))
         probe.text(("disputes", "stages", i, "description"))
     probe.text(("disputes", "scrutineer_role"))
-    days = sum(s.timescale_working_days for s in d.stages)
-    return probe.outcome(f"{len(d.stages)} stages, {days} working days in all")
+    days = [s.timescale_working_days for s in d.stages]
+    known_days = [x for x in days if isinstance(x, int)]
+    total = (
+        f"{count(sum(known_days), 'working day')} in all"
+        if len(known_days) == len(days)
+        else "not every stage has a known timescale"
+    )
+    return probe.outcome(f"{count(d.stages, 'stage')}, {total}")
 
 
 @register("information_sharing")
@@ -1025,3 +1044,40 @@ def priority_analysis(ctx: CheckContext) -> Outcome:
     if not weak:
         return probe.outcome("no priority is at risk or off track")
     return probe.outcome(f"{weak} priorit{'ies' if weak != 1 else 'y'} with limited progress analysed")
+
+
+# ------------------------------------------------------------------ unknown facts
+
+
+def _unknown_hint(field: str) -> str:
+    return f"find and record the {field.replace('_', ' ')}, or keep it as a gap if it is not published"
+
+
+@register("facts_known", params={"paths": list})
+def facts_known(ctx: CheckContext, paths: list[str] | None = None) -> Outcome:
+    """No fact is recorded as not known (``unknown: <reason>``); every unknown is listed as a gap.
+
+    ``paths`` limits the check to facts under these content paths (e.g. ``funding.years``,
+    ``report.training``); a rule at level ``must`` with ``paths`` lists the facts the law needs."""
+    probe = Probe(ctx)
+    wanted = [p.replace("report.", f"reports.{ctx.period}.", 1) if ctx.period else p for p in paths or []]
+    for item in ctx.content.unknowns():
+        if item.loc[:1] == ("reports",) and ctx.period is not None and item.loc[1] != ctx.period:
+            continue  # another period's report
+        if item.loc[:1] == ("reports",) and ctx.period is None and not ctx.covers("yearly-report"):
+            continue
+        where = format_path(item.loc)
+        if wanted and not any(where == w or where.startswith((f"{w}.", f"{w}[")) for w in wanted):
+            continue
+        why = f" ({item.reason})" if item.reason else ""
+        probe.fail(item.loc, f"{where} is not known{why}", _unknown_hint(item.field))
+    found = len(probe.findings)
+    if found:
+        return Outcome(
+            "fail",
+            f"{count(found, 'fact')} {'is' if found == 1 else 'are'} recorded as not known: "
+            + "; ".join(f.message for f in probe.findings),
+            tuple(probe.looked),
+            tuple(probe.findings),
+        )
+    return Outcome("pass", "every fact is known: none is recorded as not known")
