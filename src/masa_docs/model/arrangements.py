@@ -199,6 +199,14 @@ class Disputes(Strict):
     stages: list[DisputeStage] = Field(min_length=1)
     scrutineer_role: Markdown
 
+    @property
+    def total_working_days(self) -> int | None:
+        """The working days of all the stages together; None unless every stage has a known timescale."""
+        days = [s.timescale_working_days for s in self.stages]
+        if not all(isinstance(d, int) for d in days):
+            return None
+        return sum(d for d in days if isinstance(d, int))
+
 
 # ---------------------------------------------------------------- liabilities.yaml
 

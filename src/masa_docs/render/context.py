@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import __version__
 from ..documents import DocumentSpec, document
 from ..model.base import NotKnown
+from ..model.partnership import Successor
 from ..wording import FILTERS as WORDING_FILTERS
 from ..wording import and_join
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 def _unknown_text(value: object) -> str | None:
     """'Not known (not published)' for a :class:`~masa_docs.model.base.NotKnown`, else None."""
     from ..model.base import NotKnown
+from ..model.partnership import Successor
 
     if isinstance(value, NotKnown):
         return value.text[:1].upper() + value.text[1:]
@@ -99,6 +101,7 @@ def capitalize_first(value: str) -> str:
 def unknown_text(value: object, default: str = "") -> str:
     """'not known (not published)' for an unknown value, else ``default``."""
     from ..model.base import NotKnown
+from ..model.partnership import Successor
 
     return value.text if isinstance(value, NotKnown) else default
 
@@ -118,6 +121,7 @@ FILTERS: dict[str, Any] = {
 def is_unknown_test(value: object) -> bool:
     """Jinja test: ``{% if x is unknown %}``."""
     from ..model.base import NotKnown
+from ..model.partnership import Successor
 
     return isinstance(value, NotKnown)
 
@@ -148,7 +152,7 @@ class EndedNotice:
     """Arrangements that have ended, and what replaced them."""
 
     ended_on: dt.date
-    successors: tuple[Any, ...]  # masa_docs.model.partnership.Successor
+    successors: tuple[Successor, ...]
     reason: str | None = None  # Markdown: why they ended
 
     @property
