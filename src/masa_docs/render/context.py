@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 def _unknown_text(value: object) -> str | None:
     """'Not known (not published)' for a :class:`~masa_docs.model.base.NotKnown`, else None."""
-    from ..model.base import NotKnown
-from ..model.partnership import Successor
 
     if isinstance(value, NotKnown):
         return value.text[:1].upper() + value.text[1:]
@@ -100,8 +98,6 @@ def capitalize_first(value: str) -> str:
 
 def unknown_text(value: object, default: str = "") -> str:
     """'not known (not published)' for an unknown value, else ``default``."""
-    from ..model.base import NotKnown
-from ..model.partnership import Successor
 
     return value.text if isinstance(value, NotKnown) else default
 
@@ -120,8 +116,6 @@ FILTERS: dict[str, Any] = {
 
 def is_unknown_test(value: object) -> bool:
     """Jinja test: ``{% if x is unknown %}``."""
-    from ..model.base import NotKnown
-from ..model.partnership import Successor
 
     return isinstance(value, NotKnown)
 
