@@ -371,8 +371,6 @@ def compliance_matrix(loaded: LoadedContent, doc_name: str, period: str | None =
     """Rows for ``doc_name``'s compliance appendix: each rule that applies to the document, its
     status for that document and the section that meets it. Deterministic (no clock)."""
     spec = DOCUMENTS[doc_name]
-    if loaded.content.partnership.ended:
-        return ()  # a historical record: it is published as it was, never kept a draft
     if spec.periodic:
         period = period or loaded.content.latest_period
     rules, _ = rules_for(loaded)
