@@ -21,6 +21,7 @@ from . import __version__
 from .documents import DOCUMENTS
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
+from .wording import count
 
 if TYPE_CHECKING:
     from .deadlines import Deadline
@@ -290,7 +291,7 @@ def _declarative(rule: Rule, ctx: CheckContext) -> Outcome:
             value = resolve(ctx.content, loc)
             n = len(value) if isinstance(value, list | tuple | dict) else 0
             if n < least:
-                probe.fail(loc, f"{text} has {n} item(s); at least {least} required", f"add to {text}")
+                probe.fail(loc, f"{text} has {count(n, 'item')}; at least {least} required", f"add to {text}")
     what = ", ".join([*rule.require, *(f"{k} (at least {v})" for k, v in rule.min_items.items())])
     return probe.outcome("filled in: " + what)
 
@@ -485,14 +486,12 @@ def verdict(report: CheckReport) -> str:
     if report.passed:
         if report.strict:
             return "PASSED: every rule is met (strict)."
-        extra = (
-            f" ({len(shoulds)} 'should' rule{'s' if len(shoulds) != 1 else ''} not met)" if shoulds else ""
-        )
+        extra = f" ({count(shoulds, chr(39) + 'should' + chr(39) + ' rule')} not met)" if shoulds else ""
         return f"PASSED: every 'must' rule is met{extra}."
     if musts:
         text = f"FAILED: {len(musts)} 'must' rule{'s are' if len(musts) != 1 else ' is'} not met"
         if report.strict and shoulds:
-            text += f", and {len(shoulds)} 'should' rule{'s' if len(shoulds) != 1 else ''} (strict)"
+            text += f", and {count(shoulds, chr(39) + 'should' + chr(39) + ' rule')} (strict)"
         return text + "."
     return f"FAILED (strict): {len(shoulds)} 'should' rule{'s are' if len(shoulds) != 1 else ' is'} not met."
 

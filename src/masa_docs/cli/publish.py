@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..documents import DOCUMENTS, FORMATS
+from ..wording import count
 from ._common import EXIT_FAILED, content_option, handle_errors
 
 if TYPE_CHECKING:
@@ -109,8 +110,7 @@ def publish(
         nonlocal started
         if not started and not quiet:  # the content is valid: say what is being built
             started = True
-            plural = "s" if ev.total != 1 else ""
-            click.echo(f"Publishing {ev.total} output{plural} from {content_dir} into {out_dir}")
+            click.echo(f"Publishing {count(ev.total, 'output')} from {content_dir} into {out_dir}")
         if ev.kind == "done" and ev.output is not None and not quiet:
             click.echo(_done_line(ev.output))
         elif ev.kind == "skipped" and ev.skipped is not None:
@@ -133,18 +133,18 @@ def publish(
         written = len(result.outputs) + 2  # plus index.html and manifest.json
         click.secho(
             f"Wrote {written} files to {out_dir} in {result.seconds:.1f} s "
-            f"({result.workers} worker{'s' if result.workers != 1 else ''}); "
+            f"({count(result.workers, 'worker')}); "
             f"content fingerprint {result.fingerprint[:16]}.",
             fg="green",
         )
         if result.skipped:
-            click.echo(f"{len(result.skipped)} output(s) skipped: see the hints above.")
+            click.echo(f"{count(result.skipped, 'output')} skipped: see the hints above.")
         if result.compliance:
             click.echo(f"{result.compliance} Details: masa-docs check")
     if result.a11y:
         for problem in result.a11y:
             click.secho(str(problem), fg="red", err=True)
-        click.secho(f"{len(result.a11y)} accessibility problem(s) found.", fg="red", err=True)
+        click.secho(f"{count(result.a11y, 'accessibility problem')} found.", fg="red", err=True)
         raise SystemExit(EXIT_FAILED)
     if a11y and not quiet:
         click.secho("Accessibility checks passed.", fg="green")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..wording import count
 from ._common import EXIT_FAILED, EXIT_OK, handle_errors
 
 
@@ -82,8 +83,7 @@ def lint_templates(
         click.secho(f"no Word templates (*.docx) in {templates_dir}", fg="yellow", err=True)
     elif not quiet or errors:
         summary = (
-            f"{len(files)} template{'s' if len(files) != 1 else ''} checked: "
-            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+            f"{count(files, 'template')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}."
         )
         click.secho(summary, fg="red" if errors else ("yellow" if warnings else "green"), err=bool(errors))
     ctx.exit(EXIT_FAILED if errors else EXIT_OK)

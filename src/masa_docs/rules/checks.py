@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from ..errors import format_path
 from ..model.schedule import schedule
-from ..wording import and_join, count
+from ..wording import and_join, count, noun_for
 
 if TYPE_CHECKING:
     from ..model import Content
@@ -118,7 +118,7 @@ class Probe:
         if self.findings:
             first = self.findings[0].message
             more = len(self.findings) - 1
-            msg = first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+            msg = first + (f" (and {more} more {noun_for(more, 'problem')})" if more else "")
             return Outcome("fail", msg, tuple(self.looked), tuple(self.findings))
         return Outcome("pass", ok, tuple(self.looked))
 
@@ -147,7 +147,7 @@ def text_problem(value: Any, min_words: int = MIN_WORDS) -> str | None:
         return f"still holds a placeholder ('{m.group(0)}')"
     words = len(re.findall(r"\w+", text))
     if words < min_words:
-        return f"is too short to say anything ({words} word{'s' if words != 1 else ''})"
+        return f"is too short to say anything ({count(words, 'word')})"
     return None
 
 
@@ -320,7 +320,7 @@ def filled_in(
             if n < least:
                 probe.fail(
                     loc,
-                    f"{format_path(loc)} has {n} item{'s' if n != 1 else ''}; at least {least} expected",
+                    f"{format_path(loc)} has {count(n, 'item')}; at least {least} expected",
                     f"add to {format_path(loc)}",
                 )
     return probe.outcome("filled in: " + ", ".join([*(paths or []), *(min_items or {})]))
@@ -1004,7 +1004,8 @@ def information_sharing(ctx: CheckContext) -> Outcome:
                 "record the data-sharing agreement the partners signed",
             )
     return probe.outcome(
-        f"{len(info.lawful_bases)} lawful bases named; {len(info.agreements)} sharing agreement(s)"
+        f"{count(info.lawful_bases, 'lawful basis', 'lawful bases')} named; "
+        f"{count(info.agreements, 'sharing agreement')}"
     )
 
 
@@ -1043,7 +1044,7 @@ def priority_analysis(ctx: CheckContext) -> Outcome:
             probe.text((*ctx.report_loc, "priorities", i, "analysis"), f"the analysis of '{pr.title}'")
     if not weak:
         return probe.outcome("no priority is at risk or off track")
-    return probe.outcome(f"{weak} priorit{'ies' if weak != 1 else 'y'} with limited progress analysed")
+    return probe.outcome(f"{count(weak, 'priority')} with limited progress analysed")
 
 
 # ------------------------------------------------------------------ unknown facts
