@@ -153,18 +153,18 @@ class Content(Strict):
 
     def coverage(self, party: Partner | OtherPartner, area_id: str | None = None) -> str:
         """The areas a partner covers, in words, saying which part where it covers only part:
-        'Avonford (part: the north, the Ashby and Brook wards) and Burnmoor'. With ``area_id``,
-        only that area ('all of Avonford' / 'the north of Avonford ...')."""
+        'part of Avonford (the north: the Ashby and Brook wards) and Burnmoor'. With ``area_id``,
+        only that area ('all of Avonford' / 'part of Avonford (the north: ...)')."""
         parts = party.parts if isinstance(party, Partner) else {}
+
+        def one(a: str) -> str:
+            return f"part of {self.area_name(a)} ({parts[a]})" if a in parts else self.area_name(a)
+
         if area_id is not None:
-            name = self.area_name(area_id)
-            return f"part of {name}: {parts[area_id]}" if area_id in parts else f"all of {name}"
-        ids = party.areas or [a.id for a in self.partnership.areas]
+            return one(area_id) if area_id in parts else f"all of {self.area_name(area_id)}"
         from ..wording import and_join
 
-        return and_join(
-            f"{self.area_name(a)} (part: {parts[a]})" if a in parts else self.area_name(a) for a in ids
-        )
+        return and_join(one(a) for a in party.areas or [a.id for a in self.partnership.areas])
 
     @property
     def report_periods(self) -> list[str]:

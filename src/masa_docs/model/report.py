@@ -105,7 +105,7 @@ class TrainingDelivered(Strict):
         for c in self.courses:
             v = getattr(c, attr)
             if isinstance(v, NotKnown):
-                return NotKnown(unknown=f"not known for every course ({c.title}: {v.text})")
+                return NotKnown(unknown=f"{c.title}: {v.reason}" if v.reason else f"not known for {c.title}")
             total += v
         return total
 
