@@ -70,6 +70,11 @@ def test_and_join(items: list[str], expected: str) -> None:
     assert and_join(items) == expected
 
 
+def test_names_that_contain_and_are_kept_apart() -> None:
+    names = ["NHS Foundation Trust", "Northmere and Eastvale Hospitals", "Probation Service"]
+    assert and_join(names) == "NHS Foundation Trust; Northmere and Eastvale Hospitals; and Probation Service"
+
+
 def test_the_count_names_one_or_counts_several() -> None:
     assert the_count(1, "integrated care board") == "the integrated care board"
     assert the_count(["x", "y"], "integrated care board") == "the two integrated care boards"

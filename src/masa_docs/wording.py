@@ -109,10 +109,15 @@ def number_words(n: Any) -> str:
 
 
 def and_join(items: Iterable[object], word: str = "and") -> str:
-    """['A', 'B', 'C'] -> 'A, B and C'; ['A', 'B'] -> 'A and B'; ['A'] -> 'A'."""
+    """['A', 'B', 'C'] -> 'A, B and C'; ['A', 'B'] -> 'A and B'; ['A'] -> 'A'.
+
+    When a name itself contains 'and' or a comma ('Northmere and Eastvale Hospitals'), the
+    names are separated by semicolons so the list cannot be misread: 'A; B and C; and D'."""
     names = [str(i) for i in items]
     if len(names) <= 1:
         return "".join(names)
+    if any(f" {word} " in n or "," in n for n in names):
+        return f"{'; '.join(names[:-1])}; {word} {names[-1]}"
     return f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
