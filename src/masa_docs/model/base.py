@@ -15,6 +15,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     StringConstraints,
     ValidatorFunctionWrapHandler,
+    field_validator,
 )
 from pydantic_core import CoreSchema, core_schema
 
@@ -78,6 +79,13 @@ class NotKnown(Strict):
     unknown: Literal[True] | Text = Field(
         description="Why the fact is not known, e.g. 'not published' or 'not collected'; or true."
     )
+
+    @field_validator("unknown", mode="before")
+    @classmethod
+    def _a_reason_or_true(cls, value: object) -> object:
+        if value is True or (isinstance(value, str) and value.strip()):
+            return value
+        raise ValueError("write why it is not known (e.g. 'not published'), or true")
 
     @property
     def reason(self) -> str | None:
