@@ -139,11 +139,6 @@ def verb_for(n: Any, singular: str, plural_form: str | None = None) -> str:
     return singular if _number(n) == 1 else plural(singular, plural_form)
 
 
-def possessive(name: str) -> str:
-    """ "Avonford Council's", "St James'"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 #: Jinja filters for every template (HTML and Word):
 #: ``{{ n | counted("priority") }}``, ``{{ names | and_join }}``,
 #: ``{{ icbs | the_count("integrated care board") }}``,
@@ -168,7 +163,6 @@ __all__ = [
     "number_words",
     "or_join",
     "plural",
-    "possessive",
     "the_count",
     "verb_for",
 ]

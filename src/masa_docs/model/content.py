@@ -121,20 +121,6 @@ class Content(Strict):
                 return table[ident].name
         raise KeyError(ident)
 
-    def party_role(self, ident: str) -> str:
-        """What a party is, in words: 'Integrated care board (statutory partner)',
-        'Education (not a statutory partner)', 'Relevant agency', 'Funder: Police and crime
-        commissioner (not a partner)'."""
-        if ident in self.partners_by_id:
-            return f"{self.partners_by_id[ident].kind_label} (statutory partner)"
-        if ident in self.other_partners_by_id:
-            return f"{self.other_partners_by_id[ident].role} (not a statutory partner)"
-        if ident in self.agencies_by_id:
-            return "Relevant agency"
-        if ident in self.funders_by_id:
-            return f"{self.funders_by_id[ident].kind} (funder, not a partner)"
-        raise KeyError(ident)
-
     def unknowns(self) -> list[UnknownFact]:
         """Every fact recorded as not known, with its path in the content, in content order.
 

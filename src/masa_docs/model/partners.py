@@ -70,9 +70,6 @@ class Partner(Strict):
         default_factory=list, description="Bodies it replaced as partner, e.g. CCGs before July 2022."
     )
 
-    def covers_all_of(self, area_id: str) -> bool:
-        return area_id in self.areas and area_id not in self.parts
-
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]

@@ -96,12 +96,6 @@ def capitalize_first(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
-def unknown_text(value: object, default: str = "") -> str:
-    """'not known (not published)' for an unknown value, else ``default``."""
-
-    return value.text if isinstance(value, NotKnown) else default
-
-
 FILTERS: dict[str, Any] = {
     "money": format_money,
     "date": format_date,
@@ -109,7 +103,6 @@ FILTERS: dict[str, Any] = {
     "number": format_number,
     "humanise": humanise,
     "capitalize_first": capitalize_first,
-    "unknown_text": unknown_text,
     **WORDING_FILTERS,
 }
 
