@@ -253,3 +253,18 @@ def test_ended_check_keeps_nothing_draft_and_sets_no_deadlines() -> None:
     duty = next(r for r in report.results if r.rule.id == "stat-duty-to-arrange")
     assert duty.status == "pass" and "replaced by" in duty.message
     assert deadlines(lc, dt.date(2026, 11, 30)) == []
+
+
+def test_the_published_record_of_ended_arrangements_expects_no_signature_fields() -> None:
+    import json
+
+    from masa_docs.a11y import _signed_document
+    from masa_docs.publish import OutputResult, manifest, plan
+
+    for name, historical in (("ended", True), ("two-icbs", False)):
+        lc = loaded(name)
+        _, metas = plan(lc, docs=["arrangements"], formats=["pdf"])
+        out = OutputResult("arrangements", "pdf", "arrangements.pdf", 1, "0" * 64, 1, 0.0)
+        data = json.loads(manifest(lc, [out], [], metas, ("index.html", b"")))
+        assert data["files"]["arrangements.pdf"].get("historical", False) is historical
+        assert _signed_document("arrangements.pdf", data) is not historical

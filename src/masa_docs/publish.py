@@ -452,6 +452,9 @@ def manifest(
             "date": meta.date.isoformat() if meta else None,
             "status": meta.status if meta else None,
         }
+        if meta is not None and meta.historical:
+            # arrangements that ended: a historical record with no signature fields
+            files[o.file]["historical"] = True
     name, data = index
     files[name] = {
         "document": None,

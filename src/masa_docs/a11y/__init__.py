@@ -91,6 +91,8 @@ def _signed_document(name: str, manifest: dict[str, Any]) -> bool:
     from masa_docs.documents import DOCUMENTS
 
     entry = (manifest.get("files") or {}).get(name) or {}
+    if isinstance(entry, dict) and entry.get("historical"):
+        return False  # ended arrangements: a historical record asks nobody to sign
     doc = entry.get("document") if isinstance(entry, dict) else None
     if isinstance(doc, str) and doc in DOCUMENTS:
         return DOCUMENTS[doc].signed
