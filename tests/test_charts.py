@@ -62,7 +62,7 @@ def _trend() -> ch.Chart:
 
 
 def _year(names: dict[str, str] | None = None) -> tuple[Any, FundingYear]:
-    content = SimpleNamespace(party_name=(names or NAMES).__getitem__)
+    content = SimpleNamespace(party_name=(names or NAMES).__getitem__, funders_by_id={})
     fy = FundingYear(
         year="2025-26",
         start=dt.date(2025, 4, 1),

@@ -215,6 +215,10 @@ FAILING: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "agr-funding-equitable": (change("funding.yaml", _drop_contribution), ()),
     "agr-funding-transparent-sufficient": (change("funding.yaml", _overspend), ()),
     "agr-dispute-resolution": (change("disputes.yaml", lambda d: d.update(stages=d["stages"][:1])), ()),
+    "facts-not-known": (
+        set_("disputes.yaml", "stages.0.timescale_working_days", {"unknown": "not published"}),
+        (),
+    ),
     "agr-info-sharing": (change("information-sharing.yaml", _without("controllers", "northmere-police")), ()),
     "agr-dsp-team": (set_("governance.yaml", "groups.1.reports_to", None), ()),
     "agr-liabilities": (set_("liabilities.yaml", "indemnities", TBC), ()),

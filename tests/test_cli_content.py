@@ -48,7 +48,7 @@ def test_validate_the_example(example_root: Path, example: LoadedContent) -> Non
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert f"{example_root}: valid" in result.stdout
-    assert "NESCP, 2 area(s), 4 partners, 10 relevant agencies, 2 yearly report(s)" in result.stdout
+    assert "NESCP, 2 areas, 4 partners, 10 relevant agencies, 2 yearly reports" in result.stdout
     assert example.short_fingerprint in result.stdout
 
 

@@ -23,7 +23,7 @@ NAMES = {
     "police": "Northmere Police",
     "school": "A school",
 }
-CONTENT: Any = SimpleNamespace(party_name=NAMES.__getitem__)
+CONTENT: Any = SimpleNamespace(party_name=NAMES.__getitem__, funders_by_id={})
 
 
 def year(name: str, amounts: dict[str, str], total: str | None = None, spend: Any = None) -> FundingYear:

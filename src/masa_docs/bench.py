@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from .errors import ContentError, MasaError
+from .wording import count
 
 
 def _run(content: Path, workers: int | None) -> int:
@@ -51,7 +52,7 @@ def _run(content: Path, workers: int | None) -> int:
 
     print(
         f"publish {content} (all documents, all formats): {publish_total:.2f} s wall time, "
-        f"{result.workers} worker(s), {len(result.outputs)} outputs, {len(result.skipped)} skipped"
+        f"{count(result.workers, 'worker')}, {count(result.outputs, 'output')}, {len(result.skipped)} skipped"
     )
     print()
     head = f"{'output':<20} {'pages':>5} {'render s':>9} {'WeasyPrint alone s':>19} {'added s':>8}"

@@ -22,6 +22,7 @@ from .documents import DOCUMENTS
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
 from .substance import is_narrative_at
+from .wording import count
 
 if TYPE_CHECKING:
     from .deadlines import Deadline
@@ -313,7 +314,7 @@ def _declarative(rule: Rule, ctx: CheckContext) -> Outcome:
             value = resolve(ctx.content, loc)
             n = len(value) if isinstance(value, list | tuple | dict) else 0
             if n < least:
-                probe.fail(loc, f"{text} has {n} item(s); at least {least} required", f"add to {text}")
+                probe.fail(loc, f"{text} has {count(n, 'item')}; at least {least} required", f"add to {text}")
     what = ", ".join([*rule.require, *(f"{k} (at least {v})" for k, v in rule.min_items.items())])
     return probe.outcome("filled in: " + what)
 
@@ -436,6 +437,8 @@ def blocking_reasons(
     """Failing "must" rules that forbid marking ``doc_name`` final. ``today`` is accepted for
     symmetry with :func:`summary_line`; rules never depend on the date."""
     spec = DOCUMENTS[doc_name]
+    if loaded.content.partnership.ended:
+        return ()  # a historical record: it is published as it was, never kept a draft
     if spec.periodic:
         period = period or loaded.content.latest_period
     rules, _ = rules_for(loaded)
@@ -560,10 +563,6 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def verdict(report: CheckReport) -> str:
     """The result in one sentence. A rule that needs review is never called met."""
     musts = [r for r in report.failures if r.rule.level == "must"]
@@ -573,21 +572,21 @@ def verdict(report: CheckReport) -> str:
     if report.passed:
         if report.strict:
             if review:
-                return f"PASSED: no rule fails (strict); {_n(len(review), 'rule')} need review by people."
+                needs = "needs" if len(review) == 1 else "need"
+                return f"PASSED: no rule fails (strict); {count(review, 'rule')} {needs} review by people."
             return "PASSED: every rule is met (strict)."
-        should_rule, must_rule = "'should' rule", "'must' rule"
-        extra = f" ({_n(len(shoulds), should_rule)} not met)" if shoulds else ""
+        extra = f" ({count(shoulds, chr(39) + 'should' + chr(39) + ' rule')} not met)" if shoulds else ""
         if review_musts:
             n = len(review_musts)
             return (
-                f"PASSED: no 'must' rule fails, but {_n(n, must_rule)} "
+                f"PASSED: no 'must' rule fails, but {count(n, chr(39) + 'must' + chr(39) + ' rule')} "
                 f"need{'s' if n == 1 else ''} review by people{extra}."
             )
         return f"PASSED: every 'must' rule is met{extra}."
     if musts:
         text = f"FAILED: {len(musts)} 'must' rule{'s are' if len(musts) != 1 else ' is'} not met"
         if report.strict and shoulds:
-            text += f", and {len(shoulds)} 'should' rule{'s' if len(shoulds) != 1 else ''} (strict)"
+            text += f", and {count(shoulds, chr(39) + 'should' + chr(39) + ' rule')} (strict)"
         return text + "."
     return f"FAILED (strict): {len(shoulds)} 'should' rule{'s are' if len(shoulds) != 1 else ' is'} not met."
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .rules import DeadlineSettings, LocalRules
 from .rules.checks import add_months
+from .wording import count
 
 if TYPE_CHECKING:
     from .check import Location
@@ -57,10 +58,10 @@ class Deadline:
     def describe(self) -> str:
         if self.days < 0:
             n = -self.days
-            return f"{n} day{'s' if n != 1 else ''} ago"
+            return f"{count(n, 'day')} ago"
         if self.days == 0:
             return "today"
-        return f"in {self.days} day{'s' if self.days != 1 else ''}"
+        return f"in {count(self.days, 'day')}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +111,8 @@ def deadlines(loaded: LoadedContent, today: dt.date, local: LocalRules | None = 
     warn = settings.warn_days
     c = loaded.content
     out: list[Deadline] = []
+    if c.partnership.ended:
+        return out  # a historical record: nothing falls due under arrangements that have ended
 
     def add(ident: str, what: str, due: dt.date, confidence: str, note: str, loc: Loc | None) -> None:
         days = (due - today).days

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .wording import count
+
 Severity = Literal["error", "warning"]
 
 # Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that can
@@ -68,7 +70,7 @@ class ContentError(Exception):
 
     def summary(self) -> str:
         n = sum(1 for d in self.diagnostics if d.severity == "error")
-        return f"{n} problem{'s' if n != 1 else ''} in the content"
+        return f"{count(n, 'problem')} in the content"
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics) or self.summary()

@@ -615,6 +615,8 @@ def _entry(o: OutputResult, meta: DocumentMeta | None, fingerprint: str) -> dict
         "status": meta.status if meta else None,
         "content_fingerprint": fingerprint,
         "stale": False,
+        # arrangements that ended: a historical record with no signature fields
+        **({"historical": True} if meta is not None and meta.historical else {}),
     }
 
 

@@ -13,6 +13,12 @@ the row listed first in the content). The shown shares therefore always add to e
 100.0%, and each differs from the exact share by less than 0.1 percentage points.
 Single figures that are not parts of a whole (a change on last year, a variance) are rounded
 half up to one decimal place.
+
+Unknown figures
+---------------
+An amount or count recorded as not known (:class:`~masa_docs.model.base.NotKnown`) stays not
+known: it is never added as 0. A total with an unknown part is not known, shares are not
+computed when any part is not known, and a change against an unknown figure is not stated.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ContentError, MasaError
+from .model.base import NotKnown
 from .model.report import STATUS_LABELS
 from .render.context import format_money, format_number
 
@@ -33,7 +40,7 @@ if TYPE_CHECKING:
     from .model import Content
     from .model.arrangements import Metric, Review
     from .model.funding import FundingYear
-    from .model.report import MetricResult, MetricValue, Priority, YearlyReport
+    from .model.report import MetricResult, MetricValue, Priority, TrainingDelivered, YearlyReport
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -164,43 +171,71 @@ def format_difference(value: Decimal, unit: str, places: int | None = None) -> s
 class ContributionRow:
     partner_id: str
     name: str
-    amount: Decimal
-    percent: Decimal  # shown share of the total, largest-remainder rounded (see module doc)
+    amount: Decimal | NotKnown
+    percent: Decimal | None  # shown share (largest-remainder rounded); None when not computable
     in_kind: tuple[str, ...]
-    previous: Decimal | None = None  # the same partner's contribution in the previous year
-    change: Decimal | None = None  # amount - previous
+    previous: Decimal | NotKnown | None = None  # the same partner's contribution the year before
+    change: Decimal | None = None  # amount - previous, when both are known
+    partner: bool = True  # False for a funder that is not a partner (e.g. a PCC grant)
 
     @property
     def percent_text(self) -> str:
-        return f"{self.percent}%"
+        return "Not known" if self.percent is None else f"{self.percent}%"
 
 
 @dataclass(frozen=True)
 class Contributions:
     year: str
     rows: tuple[ContributionRow, ...]
-    total: Decimal
+    total: Decimal | NotKnown
     pooled_fund: bool
     previous_year: str | None = None
-    previous_total: Decimal | None = None
+    previous_total: Decimal | NotKnown | None = None
 
     @property
-    def percent_total(self) -> Decimal:
-        return sum((r.percent for r in self.rows), ZERO)
+    def complete(self) -> bool:
+        """Every contribution and the total are known, so shares can be shown."""
+        return not isinstance(self.total, NotKnown) and all(r.percent is not None for r in self.rows)
+
+    @property
+    def unknown_rows(self) -> tuple[ContributionRow, ...]:
+        return tuple(r for r in self.rows if isinstance(r.amount, NotKnown))
+
+    @property
+    def funders(self) -> tuple[ContributionRow, ...]:
+        """Contributions from bodies that are not partners."""
+        return tuple(r for r in self.rows if not r.partner)
+
+    @property
+    def percent_total(self) -> Decimal | None:
+        if any(r.percent is None for r in self.rows):
+            return None
+        return sum((r.percent or ZERO for r in self.rows), ZERO)
+
+    @property
+    def percent_total_text(self) -> str:
+        t = self.percent_total
+        return "Not known" if t is None else f"{t}%"
 
     @property
     def change(self) -> Decimal | None:
-        return None if self.previous_total is None else self.total - self.previous_total
+        if isinstance(self.total, NotKnown) or not isinstance(self.previous_total, Decimal):
+            return None
+        return self.total - self.previous_total
 
     @property
     def change_percent(self) -> Decimal | None:
-        if self.previous_total is None:
+        if isinstance(self.total, NotKnown) or not isinstance(self.previous_total, Decimal):
             return None
         return percent_change(self.total, self.previous_total)
 
     @property
-    def largest(self) -> ContributionRow:
-        return max(self.rows, key=lambda r: r.amount)  # first of equals, in content order
+    def largest(self) -> ContributionRow | None:
+        """The largest known contribution (first of equals, in content order)."""
+        known = [r for r in self.rows if isinstance(r.amount, Decimal)]
+        return (
+            max(known, key=lambda r: r.amount if isinstance(r.amount, Decimal) else ZERO) if known else None
+        )
 
 
 def contributions(
@@ -210,13 +245,25 @@ def contributions(
     loc: tuple[str | int, ...] = (),
     previous_loc: tuple[str | int, ...] = (),
 ) -> Contributions:
-    """Income by partner with shares that add to 100.0% and a total checked against its parts."""
+    """Income by partner with shares that add to 100.0% and a total checked against its parts.
+
+    With an unknown amount the total is the stated total (or not known) and no shares are shown."""
     amounts = [c.amount for c in year.contributions]
-    total = check_total(amounts, year.total, f"the contributions for {year.year}", (*loc, "total"))
-    if total == 0:
-        percents = [ZERO.quantize(TENTH) for _ in amounts]
+    known = [a for a in amounts if isinstance(a, Decimal)]
+    percents: list[Decimal | None]
+    total: Decimal | NotKnown
+    if len(known) == len(amounts):
+        if isinstance(year.total, NotKnown):
+            total = sum(known, ZERO)  # every part is known, so the sum is
+        else:
+            total = check_total(known, year.total, f"the contributions for {year.year}", (*loc, "total"))
+        if total == 0:
+            percents = [ZERO.quantize(TENTH) for _ in amounts]
+        else:
+            percents = list(largest_remainder_percentages(known))
     else:
-        percents = largest_remainder_percentages(amounts)
+        total = year.total
+        percents = [None for _ in amounts]
     before = {c.partner: c.amount for c in previous.contributions} if previous else {}
     rows = []
     for c, pct in zip(year.contributions, percents, strict=True):
@@ -229,17 +276,27 @@ def contributions(
                 percent=pct,
                 in_kind=tuple(c.in_kind),
                 previous=prev,
-                change=None if prev is None else c.amount - prev,
+                change=(
+                    c.amount - prev if isinstance(c.amount, Decimal) and isinstance(prev, Decimal) else None
+                ),
+                partner=c.partner not in content.funders_by_id,
             )
         )
-    prev_total = None
+    prev_total: Decimal | NotKnown | None = None
     if previous is not None:
-        prev_total = check_total(
-            [c.amount for c in previous.contributions],
-            previous.total,
-            f"the contributions for {previous.year}",
-            (*previous_loc, "total") if previous_loc else (),
-        )
+        prev_amounts = [c.amount for c in previous.contributions]
+        prev_known = [a for a in prev_amounts if isinstance(a, Decimal)]
+        if len(prev_known) == len(prev_amounts) and not isinstance(previous.total, NotKnown):
+            prev_total = check_total(
+                prev_known,
+                previous.total,
+                f"the contributions for {previous.year}",
+                (*previous_loc, "total") if previous_loc else (),
+            )
+        elif len(prev_known) == len(prev_amounts):
+            prev_total = sum(prev_known, ZERO)
+        else:
+            prev_total = previous.total
     return Contributions(
         year=year.year,
         rows=tuple(rows),
@@ -253,18 +310,22 @@ def contributions(
 @dataclass(frozen=True)
 class ExpenditureRow:
     line: str
-    planned: Decimal
+    planned: Decimal | NotKnown
     actual: Decimal | None
 
     @property
     def variance(self) -> Decimal | None:
         """Actual minus planned: negative is an underspend, positive an overspend."""
-        return None if self.actual is None else self.actual - self.planned
+        if self.actual is None or isinstance(self.planned, NotKnown):
+            return None
+        return self.actual - self.planned
 
     @property
     def variance_percent(self) -> Decimal | None:
         v = self.variance
-        return None if v is None else percent_change(self.planned + v, self.planned)
+        if v is None or isinstance(self.planned, NotKnown):
+            return None
+        return percent_change(self.planned + v, self.planned)
 
     @property
     def variance_words(self) -> str:
@@ -284,16 +345,22 @@ def variance_words(variance: Decimal | None) -> str:
 class Expenditure:
     year: str
     rows: tuple[ExpenditureRow, ...]
-    planned_total: Decimal
+    planned_total: Decimal | NotKnown
     actual_total: Decimal | None  # None while any line has no actual figure
-    income: Decimal
+    income: Decimal | NotKnown
     previous_year: str | None = None
-    previous_planned_total: Decimal | None = None
+    previous_planned_total: Decimal | NotKnown | None = None
     previous_actual_total: Decimal | None = None
 
     @property
+    def planned_known(self) -> bool:
+        return not isinstance(self.planned_total, NotKnown)
+
+    @property
     def variance(self) -> Decimal | None:
-        return None if self.actual_total is None else self.actual_total - self.planned_total
+        if self.actual_total is None or isinstance(self.planned_total, NotKnown):
+            return None
+        return self.actual_total - self.planned_total
 
     @property
     def variance_words(self) -> str:
@@ -302,7 +369,9 @@ class Expenditure:
     @property
     def balance(self) -> Decimal | None:
         """Income minus actual spending: positive is a surplus, negative a deficit."""
-        return None if self.actual_total is None else self.income - self.actual_total
+        if self.actual_total is None or isinstance(self.income, NotKnown):
+            return None
+        return self.income - self.actual_total
 
     @property
     def balance_words(self) -> str:
@@ -318,13 +387,23 @@ class Expenditure:
         return any(r.actual is not None for r in self.rows)
 
     @property
-    def largest(self) -> ExpenditureRow:
-        return max(self.rows, key=lambda r: r.actual if r.actual is not None else r.planned)
+    def largest(self) -> ExpenditureRow | None:
+        """The largest line with a known figure (actual if given, else planned)."""
+
+        def size(r: ExpenditureRow) -> Decimal | None:
+            return (
+                r.actual if r.actual is not None else (r.planned if isinstance(r.planned, Decimal) else None)
+            )
+
+        known = [r for r in self.rows if size(r) is not None]
+        return max(known, key=lambda r: size(r) or ZERO) if known else None
 
 
-def expenditure(year: FundingYear, income: Decimal, previous: FundingYear | None = None) -> Expenditure:
+def expenditure(
+    year: FundingYear, income: Decimal | NotKnown, previous: FundingYear | None = None
+) -> Expenditure:
     rows = tuple(ExpenditureRow(e.line, e.planned, e.actual) for e in year.expenditure)
-    planned_total = sum((r.planned for r in rows), ZERO)
+    planned_total = year.planned_total
     actual_total = None
     if all(r.actual is not None for r in rows):
         actual_total = sum((r.actual or ZERO for r in rows), ZERO)
@@ -608,19 +687,23 @@ class Change:
     """One figure this period against the previous period."""
 
     label: str
-    current: Decimal
-    previous: Decimal | None
+    current: Decimal | NotKnown
+    previous: Decimal | NotKnown | None
     money: bool = False
 
     @property
     def difference(self) -> Decimal | None:
-        return None if self.previous is None else self.current - self.previous
+        if not isinstance(self.current, Decimal) or not isinstance(self.previous, Decimal):
+            return None
+        return self.current - self.previous
 
     @property
     def percent(self) -> Decimal | None:
-        return None if self.previous is None else percent_change(self.current, self.previous)
+        if not isinstance(self.current, Decimal) or not isinstance(self.previous, Decimal):
+            return None
+        return percent_change(self.current, self.previous)
 
-    def _fmt(self, v: Decimal) -> str:
+    def _fmt(self, v: Decimal | NotKnown) -> str:
         return format_money(v) if self.money else format_number(v)
 
     @property
@@ -633,7 +716,10 @@ class Change:
 
     @property
     def words(self) -> str:
-        """'up £12,000 (+4.8%)', 'down 35 (−6.1%)', 'no change' or 'no earlier figure'."""
+        """'up £12,000 (+4.8%)', 'down 35 (−6.1%)', 'no change', 'no earlier figure' or
+        'not comparable: a figure is not known'."""
+        if isinstance(self.current, NotKnown) or isinstance(self.previous, NotKnown):
+            return "not comparable: a figure is not known"
         d = self.difference
         if d is None:
             return "no earlier figure"
@@ -648,16 +734,15 @@ def training_changes(report: YearlyReport, previous: YearlyReport | None) -> tup
     t = report.training
     p = previous.training if previous else None
 
-    def d(n: int) -> Decimal:
-        return Decimal(n)
+    def d(n: int | NotKnown) -> Decimal | NotKnown:
+        return n if isinstance(n, NotKnown) else Decimal(n)
+
+    def courses(tr: TrainingDelivered) -> Decimal | NotKnown:
+        return tr.courses if isinstance(tr.courses, NotKnown) else Decimal(len(tr.courses))
 
     return (
-        Change("Courses", d(len(t.courses)), d(len(p.courses)) if p else None),
-        Change(
-            "Sessions delivered",
-            d(sum(c.sessions for c in t.courses)),
-            d(sum(c.sessions for c in p.courses)) if p else None,
-        ),
+        Change("Courses", courses(t), courses(p) if p else None),
+        Change("Sessions delivered", d(t.total_sessions), d(p.total_sessions) if p else None),
         Change("Attendees", d(t.total_attendees), d(p.total_attendees) if p else None),
     )
 
@@ -711,7 +796,8 @@ class ReportFigures:
     training: tuple[Change, ...]
     funding: tuple[Change, ...]
     little_progress: tuple[Priority, ...] = ()  # priorities at risk or off track
-    reviews: tuple[Review, ...] = ()  # the reviews in the period, in the report's order
+    # the reviews in the period, in the report's order; NotKnown when how many is not known
+    reviews: tuple[Review, ...] | NotKnown = ()
     unreported_metrics: tuple[Metric, ...] = ()  # data-set metrics the report gives no figures for
 
     @property
@@ -805,7 +891,11 @@ def report_figures(loaded: LoadedContent, period: str | None = None) -> ReportFi
         training=training_changes(report, previous),
         funding=funding_changes(contrib, spend),
         little_progress=tuple(p for p in report.priorities if p.status in ("at_risk", "off_track")),
-        reviews=tuple(reviews[r] for r in report.reviews if r in reviews),
+        reviews=(
+            tuple(reviews[r] for r in report.reviews if r in reviews)
+            if isinstance(report.reviews, list)
+            else report.reviews
+        ),
         unreported_metrics=tuple(m for m in c.data.metrics if m.id not in reported),
     )
 

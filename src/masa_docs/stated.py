@@ -7,8 +7,9 @@ not state gives no sentence (the narrative then speaks for itself). Templates ge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from .wording import and_join, count
 
 if TYPE_CHECKING:
     from .model import Content
@@ -27,18 +28,11 @@ SECTIONS = {
 }
 
 
-def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _days(n: int) -> str:
-    return f"{n} working day{'s' if n != 1 else ''}"
-
-
 KEYS = ("notification", "rapid_review", "publication", "statutory_criteria", "yearly_report")
+
+
+def _working_days(n: int) -> str:
+    return count(n, "working day")
 
 
 def stated_facts(c: Content) -> dict[str, str | None]:
@@ -50,13 +44,13 @@ def stated_facts(c: Content) -> dict[str, str | None]:
     if facts is not None and facts.notification is not None:
         n = facts.notification
         text = (
-            f"The local authority notifies {_and([BODIES[b] for b in n.notifies])} of a serious incident "
-            f"within {_days(n.within_working_days)} of becoming aware of it."
+            f"The local authority notifies {and_join([BODIES[b] for b in n.notifies])} of a serious incident "
+            f"within {_working_days(n.within_working_days)} of becoming aware of it."
         )
         if n.includes_looked_after_child_deaths and n.looked_after_child_death_notifies:
             text += (
                 " The death of a looked-after child is also notified to "
-                f"{_and([BODIES[b] for b in n.looked_after_child_death_notifies])}, whether or not abuse "
+                f"{and_join([BODIES[b] for b in n.looked_after_child_death_notifies])}, whether or not abuse "
                 "or neglect is suspected."
             )
         elif not n.includes_looked_after_child_deaths:
@@ -64,7 +58,9 @@ def stated_facts(c: Content) -> dict[str, str | None]:
         out["notification"] = text
     if facts is not None and facts.rapid_review is not None:
         r = facts.rapid_review
-        text = f"A rapid review is completed within {_days(r.within_working_days)} of the notification"
+        text = (
+            f"A rapid review is completed within {_working_days(r.within_working_days)} of the notification"
+        )
         if r.sent_to_panel:
             text += ", and sent to the Child Safeguarding Practice Review Panel with the decision on a "
             text += "local review"
@@ -84,7 +80,7 @@ def stated_facts(c: Content) -> dict[str, str | None]:
         word = "section" if len(criteria) == 1 else "sections"
         out["statutory_criteria"] = (
             f"This document gives the criteria for services under {word} "
-            f"{_and([SECTIONS[k] for k in criteria])} of the Children Act 1989."
+            f"{and_join([SECTIONS[k] for k in criteria])} of the Children Act 1989."
         )
     duty = c.governance.yearly_report
     if duty is not None:

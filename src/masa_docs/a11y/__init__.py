@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from masa_docs.a11y.problem import A11yProblem
 from masa_docs.errors import MasaError
+from masa_docs.wording import count
 
 if TYPE_CHECKING:  # pragma: no cover
     from masa_docs.a11y.html_axe import AxeChecker, AxeResult
@@ -97,6 +98,8 @@ def _signed_document(name: str, manifest: dict[str, Any]) -> bool:
     from masa_docs.documents import DOCUMENTS
 
     entry = (manifest.get("files") or {}).get(name) or {}
+    if isinstance(entry, dict) and entry.get("historical"):
+        return False  # ended arrangements: a historical record asks nobody to sign
     doc = entry.get("document") if isinstance(entry, dict) else None
     if isinstance(doc, str) and doc in DOCUMENTS:
         return DOCUMENTS[doc].signed
@@ -220,7 +223,7 @@ def run_checks(
     if results:
         report.notes.insert(
             0,
-            f"axe-core {results[0].axe_version} checked {len(results)} HTML file(s) in headless Chromium "
+            f"axe-core {results[0].axe_version} checked {count(results, 'HTML file')} in headless Chromium "
             "(WCAG 2.0/2.1/2.2 A and AA, best practice)",
         )
 

@@ -32,6 +32,7 @@ from typing import Any
 from masa_docs.a11y.problem import A11yProblem
 from masa_docs.errors import MasaError
 from masa_docs.executables import find_executable
+from masa_docs.wording import count
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ class AxeResult:
                     A11yProblem(
                         name,
                         f"axe:{v.rule}",
-                        f"{v.help} ({v.impact}): {extra} more element(s) fail the same rule",
+                        f"{v.help} ({v.impact}): {count(extra, 'more element')} "
+                        f"{'fails' if extra == 1 else 'fail'} the same rule",
                         "(more elements)",
                     )
                 )

@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..errors import ContentError, Diagnostic, MasaError
+from ..wording import count
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check or lint found problems
@@ -76,7 +77,7 @@ def print_diagnostics(diags: list[Diagnostic]) -> None:
 def fail_content(exc: ContentError) -> NoReturn:
     print_diagnostics(exc.diagnostics)
     n = sum(1 for d in exc.diagnostics if d.severity == "error")
-    click.secho(f"{n} problem{'s' if n != 1 else ''} found.", fg="red", err=True)
+    click.secho(f"{count(n, 'problem')} found.", fg="red", err=True)
     sys.exit(EXIT_INVALID)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..wording import count
 from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnostics
 
 
@@ -67,8 +68,9 @@ def validate(content_dir: Path, strict: bool, fmt: str) -> None:
         )
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
     click.echo(
-        f" — {c.partnership.short_name}, {len(c.partnership.areas)} area(s), {len(c.partners)} partners, "
-        f"{len(c.agencies.relevant_agencies)} relevant agencies, {len(c.reports)} yearly report(s); "
+        f" — {c.partnership.short_name}, {count(c.partnership.areas, 'area')}, "
+        f"{count(c.partners, 'partner')}, "
+        f"{count(c.agencies.relevant_agencies, 'relevant agency')}, {count(c.reports, 'yearly report')}; "
         f"fingerprint {loaded.short_fingerprint}"
     )
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..documents import DOCUMENTS, FORMATS
+from ..wording import count
 from ._common import EXIT_FAILED, content_option, handle_errors, is_quiet, quiet_option, templates_option
 
 if TYPE_CHECKING:
@@ -30,10 +31,6 @@ period_option = click.option(
 
 def _quiet(quiet_here: bool = False) -> bool:
     return is_quiet(None, quiet_here)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _size(n: int) -> str:
@@ -121,8 +118,7 @@ def publish(
         nonlocal started
         if not started and not quiet:  # the content is valid: say what is being built
             started = True
-            plural = "s" if ev.total != 1 else ""
-            click.echo(f"Publishing {ev.total} output{plural} from {content_dir} into {out_dir}")
+            click.echo(f"Publishing {count(ev.total, 'output')} from {content_dir} into {out_dir}")
         if ev.kind == "done" and ev.output is not None and not quiet:
             click.echo(_done_line(ev.output))
         elif ev.kind == "skipped" and ev.skipped is not None:
@@ -145,22 +141,22 @@ def publish(
             click.echo(line)
         written = len(result.outputs) + 2  # plus index.html and manifest.json
         click.secho(
-            f"Wrote {_count(written, 'file')} to {out_dir} in {result.seconds:.1f} s "
-            f"({_count(result.workers, 'worker')}); "
+            f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s "
+            f"({count(result.workers, 'worker')}); "
             f"content fingerprint {result.fingerprint[:16]}.",
             fg="green",
         )
         fresh = len(result.kept) - len(result.stale)
         if fresh:
             click.echo(
-                f"Kept {_count(fresh, 'earlier output')} that {'is' if fresh == 1 else 'are'} up to date."
+                f"Kept {count(fresh, 'earlier output')} that {'is' if fresh == 1 else 'are'} up to date."
             )
         if result.removed:
             click.echo(f"Removed {', '.join(result.removed)}: the content no longer makes them.")
         if result.skipped:
-            click.echo(f"{_count(len(result.skipped), 'output')} skipped: see the hints above.")
+            click.echo(f"{count(result.skipped, 'output')} skipped: see the hints above.")
     for name, why in result.stale:
-        click.secho(f"  {name:<22} kept, out of date: {why}", fg="yellow", err=True)
+        click.secho(f"  {name:<28} kept, out of date: {why}", fg="yellow", err=True)
     if not quiet and result.compliance:
         click.echo(f"{result.compliance} Details: masa-docs check")
     if not quiet:
@@ -172,7 +168,7 @@ def publish(
     if result.a11y:
         for problem in result.a11y:
             click.secho(str(problem), fg="red", err=True)
-        click.secho(f"{len(result.a11y)} accessibility problem(s) found.", fg="red", err=True)
+        click.secho(f"{count(result.a11y, 'accessibility problem')} found.", fg="red", err=True)
         raise SystemExit(EXIT_FAILED)
     if a11y and not quiet:
         click.secho("Accessibility checks passed.", fg="green")

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..wording import count
 from ._common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, handle_errors, is_quiet
 
 
@@ -106,8 +107,8 @@ def lint_templates(
         click.secho(p.format(), fg=colour, err=True)
     if not quiet or errors:
         summary = (
-            f"{len(files)} template{'s' if len(files) != 1 else ''} checked in {folder}: "
-            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+            f"{count(files, 'template')} checked in {folder}: "
+            f"{count(errors, 'error')}, {count(warnings, 'warning')}."
         )
         click.secho(summary, fg="red" if errors else ("yellow" if warnings else "green"), err=bool(errors))
     ctx.exit(EXIT_FAILED if errors else EXIT_OK)

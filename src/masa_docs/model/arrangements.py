@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Date, Email, Id, Markdown, Money, Strict, Text, Url
+from .base import Date, Email, Id, KnownMoney, KnownWorkingDays, Markdown, Money, Strict, Text, Url
 
 # ---------------------------------------------------------------- governance.yaml
 
@@ -255,7 +255,11 @@ class Voice(Strict):
 class DisputeStage(Strict):
     name: Text
     who: list[Text] = Field(min_length=1)
-    timescale_working_days: int = Field(gt=0, le=365)
+    timescale_working_days: KnownWorkingDays | None = Field(
+        default=None,
+        description="Working days allowed for the stage; 'unknown: not published' when a timescale "
+        "exists but is not known; leave it out when the stage has no timescale.",
+    )
     description: Markdown
 
 
@@ -263,6 +267,14 @@ class Disputes(Strict):
     principles: Markdown
     stages: list[DisputeStage] = Field(min_length=1)
     scrutineer_role: Markdown
+
+    @property
+    def total_working_days(self) -> int | None:
+        """The working days of all the stages together; None unless every stage has a known timescale."""
+        days = [s.timescale_working_days for s in self.stages]
+        if not all(isinstance(d, int) for d in days):
+            return None
+        return sum(d for d in days if isinstance(d, int))
 
 
 # ---------------------------------------------------------------- liabilities.yaml
@@ -278,7 +290,7 @@ class SharedTeam(Strict):
 class Insurance(Strict):
     partner: Id
     type: Text
-    minimum_cover: Money
+    minimum_cover: KnownMoney = Field(description="Exact pounds; or 'unknown: not published'.")
     arrangement: Text | None = Field(default=None, description="e.g. 'Self-insured' or the insurer.")
 
 

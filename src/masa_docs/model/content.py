@@ -25,10 +25,10 @@ from .arrangements import (
     TrainingAndAudit,
     Voice,
 )
-from .base import Markdown, PeriodName, Strict
-from .funding import Funding
+from .base import Markdown, NotKnown, PeriodName, Strict
+from .funding import Funder, Funding
 from .partners import Partner
-from .partnership import Area, Partnership
+from .partnership import Area, OtherPartner, Partnership
 from .plain_language import PlainLanguage
 from .report import YearlyReport
 from .schedule import schedule
@@ -38,6 +38,7 @@ from .threshold import Threshold
 
 Loc = tuple[str | int, ...]
 PARTY = "partner or agency"
+_SHARED_IDS = "partners, other partners, agencies and funders share one set of ids"
 
 # Topic field -> file name under the content folder. Every topic is one YAML file;
 # a Markdown file of the same stem may add narrative to that topic's section.
@@ -111,19 +112,56 @@ class Content(Strict):
     def areas_by_id(self) -> dict[str, Area]:
         return {a.id: a for a in self.partnership.areas}
 
+    @cached_property
+    def other_partners_by_id(self) -> dict[str, OtherPartner]:
+        return {o.id: o for o in self.partnership.other_partners}
+
+    @cached_property
+    def funders_by_id(self) -> dict[str, Funder]:
+        return {f.id: f for f in self.funding.funders}
+
     def party_name(self, ident: str) -> str:
-        """Name of a partner or relevant agency by id."""
-        if ident in self.partners_by_id:
-            return self.partners_by_id[ident].name
-        if ident in self.agencies_by_id:
-            return self.agencies_by_id[ident].name
+        """Name of a partner, other partner, relevant agency or funder by id."""
+        for table in (
+            self.partners_by_id,
+            self.other_partners_by_id,
+            self.agencies_by_id,
+            self.funders_by_id,
+        ):
+            if ident in table:
+                return table[ident].name
         raise KeyError(ident)
+
+    def unknowns(self) -> list[UnknownFact]:
+        """Every fact recorded as not known, with its path in the content, in content order.
+
+        Locate one in its file with ``loaded.source.diagnostic(item.loc, ...)``; the compliance
+        check lists them all as gaps (the registered check ``facts_known``)."""
+        return list(_walk_unknowns(self, ()))
 
     def partners_of_kind(self, kind: str) -> list[Partner]:
         return [p for p in self.partners if p.kind == kind]
 
     def partners_for_area(self, area_id: str) -> list[Partner]:
         return [p for p in self.partners if area_id in p.areas]
+
+    def area_name(self, area_id: str) -> str:
+        return self.areas_by_id[area_id].name
+
+    def coverage(self, party: Partner | OtherPartner, area_id: str | None = None) -> str:
+        """The areas a partner covers, in words, saying which part where it covers only part:
+        'part of Avonford (the north: the Ashby and Brook wards) and Burnmoor'. With ``area_id``,
+        only that area ('all of Avonford' / 'part of Avonford (the north: ...)')."""
+        parts = party.parts if isinstance(party, Partner) else {}
+
+        def one(a: str) -> str:
+            return f"part of {self.area_name(a)} ({parts[a]})" if a in parts else self.area_name(a)
+
+        if area_id is not None:
+            return one(area_id) if area_id in parts else f"all of {self.area_name(area_id)}"
+        from ..wording import and_join
+
+        return and_join(one(a) for a in party.areas or [a.id for a in self.partnership.areas])
 
     @property
     def report_periods(self) -> list[str]:
@@ -146,6 +184,42 @@ class Content(Strict):
     def all_signed(self, document: str, period: str | None = None) -> bool:
         signed = {s.partner for s in self.signatures_for(document, period)}
         return all(p.id in signed for p in self.partners)
+
+
+# ---------------------------------------------------------------------- unknown facts
+
+
+@dataclass(frozen=True)
+class UnknownFact:
+    """A fact recorded as not known (``unknown: <reason>``), at its path in the content."""
+
+    loc: Loc
+    value: NotKnown
+
+    @property
+    def field(self) -> str:
+        """The field's name, e.g. 'attendees'."""
+        return next((str(p) for p in reversed(self.loc) if isinstance(p, str)), "")
+
+    @property
+    def reason(self) -> str | None:
+        return self.value.reason
+
+
+def _walk_unknowns(value: Any, loc: Loc) -> Iterator[UnknownFact]:
+    from pydantic import BaseModel
+
+    if isinstance(value, NotKnown):
+        yield UnknownFact(loc, value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk_unknowns(getattr(value, name), (*loc, name))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk_unknowns(v, (*loc, k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _walk_unknowns(v, (*loc, i))
 
 
 # ---------------------------------------------------------------------- cross-checks
@@ -263,7 +337,9 @@ def cross_check(c: Content) -> list[Problem]:
     areas = {a.id for a in c.partnership.areas}
     partners = {p.id for p in c.partners}
     agencies = {a.id for a in c.agencies.relevant_agencies}
-    parties = partners | agencies
+    others = {o.id for o in c.partnership.other_partners}
+    funders = {f.id for f in c.funding.funders}
+    parties = partners | agencies | others | funders
 
     p = c.partnership
     add(_dupes(((("partnership", "areas", i, "id"), a.id) for i, a in enumerate(p.areas)), "area"))
@@ -305,9 +381,56 @@ def cross_check(c: Content) -> list[Problem]:
                     "partners and agencies share one set of ids",
                 )
             )
+    # Other (non-statutory) partners and funders share the one set of party ids.
+    taken = set(partners) | agencies
+    for i, o in enumerate(c.partnership.other_partners):
+        loc_o: Loc = ("partnership", "other_partners", i)
+        if o.id in taken:
+            out.append(Problem((*loc_o, "id"), f"'{o.id}' is already used by another party", _SHARED_IDS))
+        taken.add(o.id)
+        for j, area in enumerate(o.areas):
+            add(_ref((*loc_o, "areas", j), area, areas, "area"))
+    for i, fu in enumerate(c.funding.funders):
+        if fu.id in taken:
+            out.append(
+                Problem(
+                    ("funding", "funders", i, "id"),
+                    f"'{fu.id}' is already used by another party",
+                    _SHARED_IDS,
+                )
+            )
+        taken.add(fu.id)
     for i, part in enumerate(c.partners):
         for j, area in enumerate(part.areas):
             add(_ref(("partners", i, "areas", j), area, areas, "area"))
+        for area in part.parts:
+            if area not in part.areas:
+                out.append(
+                    Problem(
+                        ("partners", i, "parts", area),
+                        f"'{area}' is not one of {part.name}'s areas",
+                        f"add '{area}' to its areas, or remove it from parts",
+                        key=True,
+                    )
+                )
+        for k, pre in enumerate(part.predecessors):
+            loc_p: Loc = ("partners", i, "predecessors", k)
+            for j, area in enumerate(pre.areas):
+                add(_ref((*loc_p, "areas", j), area, areas, "area"))
+            add(
+                _order(
+                    (*loc_p, "member_until"), pre.member_from, pre.member_until, "member_from", "member_until"
+                )
+            )
+            if part.member_since is not None and pre.member_until >= part.member_since:
+                out.append(
+                    Problem(
+                        (*loc_p, "member_until"),
+                        f"{pre.name} was a partner until {pre.member_until}, but {part.name} "
+                        f"became one on {part.member_since}",
+                        "a predecessor's membership ends before its successor's starts",
+                    )
+                )
         current = [k for k, d in enumerate(part.delegations) if d.current]
         if len(current) != 1:
             out.append(
@@ -405,7 +528,11 @@ def cross_check(c: Content) -> list[Problem]:
         )
         for j, contrib in enumerate(y.contributions):
             add(_ref((*loc, "contributions", j, "partner"), contrib.partner, parties, PARTY))
-        if y.contributions_total != y.total:
+        if (
+            not isinstance(y.contributions_total, NotKnown)
+            and not isinstance(y.total, NotKnown)
+            and y.contributions_total != y.total
+        ):
             out.append(
                 Problem(
                     (*loc, "total"),
@@ -567,7 +694,7 @@ def cross_check(c: Content) -> list[Problem]:
         )
         for i, mr in enumerate(rep.metrics):
             add(_ref((*loc, "metrics", i, "metric"), mr.metric, metrics, "metric"))
-        for i, rid in enumerate(rep.reviews):
+        for i, rid in enumerate(rep.reviews if isinstance(rep.reviews, list) else []):
             add(_ref((*loc, "reviews", i), rid, reviews, "review"))
         add(_ref((*loc, "funding_year"), rep.funding_year, years, "funding year"))
 

@@ -6,18 +6,30 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from .base import Date, Id, Markdown, Money, PeriodName, Strict, Text
+from .base import Date, Id, KnownMoney, Markdown, Money, NotKnown, PeriodName, Strict, Text, known_sum
 
 
 class Contribution(Strict):
-    partner: Id = Field(description="Id of a statutory partner or relevant agency.")
-    amount: Money
+    partner: Id = Field(
+        description="Id of a statutory partner, another partner, a relevant agency or a funder."
+    )
+    amount: KnownMoney = Field(description="Exact pounds, e.g. 125000.00; or 'unknown: not published'.")
     in_kind: list[Text] = Field(default_factory=list, description="Support given in kind.")
+
+
+class Funder(Strict):
+    """A body that funds the partnership without being a partner, e.g. a police and crime
+    commissioner's grant."""
+
+    id: Id
+    name: Text
+    kind: Text = Field(description="What it is, e.g. 'Police and crime commissioner'.")
+    description: Markdown | None = Field(default=None, description="What the money is for, and any terms.")
 
 
 class ExpenditureLine(Strict):
     line: Text
-    planned: Money
+    planned: KnownMoney
     actual: Money | None = None
 
 
@@ -27,7 +39,7 @@ class FundingYear(Strict):
     end: Date
     pooled_fund: bool
     contributions: list[Contribution] = Field(min_length=1)
-    total: Money = Field(description="Must equal the sum of the contributions.")
+    total: KnownMoney = Field(description="Must equal the sum of the contributions (or be unknown).")
     expenditure: list[ExpenditureLine] = Field(min_length=1)
     approved_on: Date | None = Field(
         default=None, description="When the lead safeguarding partners approved this budget."
@@ -37,18 +49,31 @@ class FundingYear(Strict):
     )
 
     @property
-    def contributions_total(self) -> Decimal:
-        return sum((c.amount for c in self.contributions), Decimal("0"))
+    def contributions_total(self) -> Decimal | NotKnown:
+        """The sum of the contributions; not known when any contribution is not known."""
+        return known_sum(c.amount for c in self.contributions)
 
     @property
-    def planned_total(self) -> Decimal:
-        return sum((e.planned for e in self.expenditure), Decimal("0"))
+    def planned_total(self) -> Decimal | NotKnown:
+        return known_sum(e.planned for e in self.expenditure)
 
     @property
     def actual_total(self) -> Decimal | None:
         if any(e.actual is None for e in self.expenditure):
             return None
         return sum((e.actual or Decimal("0") for e in self.expenditure), Decimal("0"))
+
+    @property
+    def fully_known(self) -> bool:
+        """Every amount of the year (contributions, total, planned spending) is known."""
+        return not any(
+            isinstance(v, NotKnown)
+            for v in (
+                self.total,
+                *(c.amount for c in self.contributions),
+                *(e.planned for e in self.expenditure),
+            )
+        )
 
 
 class Funding(Strict):
@@ -57,6 +82,11 @@ class Funding(Strict):
     payment_terms: Markdown
     under_and_overspend: Markdown
     years: list[FundingYear] = Field(min_length=1)
+    funders: list[Funder] = Field(
+        default_factory=list,
+        description="Bodies that fund the partnership but are not partners (their contributions are "
+        "listed under their id).",
+    )
 
     def year(self, name: str) -> FundingYear | None:
         return next((y for y in self.years if y.year == name), None)

@@ -36,6 +36,17 @@ class Delegation(Strict):
         return self.ended_on is None
 
 
+class Predecessor(Strict):
+    """A body whose place this partner took, with its dated membership, e.g. a clinical
+    commissioning group that was the health partner until 30 June 2022."""
+
+    name: Text
+    kind: Text = Field(description="What it was, e.g. 'Clinical commissioning group'.")
+    areas: list[Id] = Field(default_factory=list, description="Areas it covered; empty means the partner's.")
+    member_from: Date | None = Field(default=None, description="When it became a partner, if known.")
+    member_until: Date = Field(description="The last day it was a partner.")
+
+
 class Partner(Strict):
     id: Id
     kind: PartnerKind
@@ -51,6 +62,17 @@ class Partner(Strict):
         default_factory=list,
         description="Names of the partner's own services and companies (e.g. 'Northmere Children's "
         "Services'); a scrutineer employed by one is not independent.",
+    )
+    parts: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="Areas this partner covers only part of: area id -> which part, in words "
+        "(e.g. 'the north of Avonford: the Ashby and Brook wards').",
+    )
+    member_since: Date | None = Field(
+        default=None, description="When it became a partner, if not from the start."
+    )
+    predecessors: list[Predecessor] = Field(
+        default_factory=list, description="Bodies it replaced as partner, e.g. CCGs before July 2022."
     )
 
     @property

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Date, Email, Id, Markdown, Strict, Text, Url
+from .base import Date, Email, Id, Markdown, Person, Strict, Text, Url
 
 
 class Area(Strict):
@@ -40,6 +40,28 @@ class PreviousArrangements(Strict):
     url: Url | None = None
 
 
+class Successor(Strict):
+    """A partnership that took over when these arrangements ended."""
+
+    name: Text
+    url: Url | None = None
+    starts_on: Date | None = Field(default=None, description="When it took over.")
+    covers: Text | None = Field(default=None, description="Which area it covers, in words.")
+
+
+class OtherPartner(Strict):
+    """A partner at the table that is not a statutory safeguarding partner (e.g. education as a
+    fourth partner). It is never shown as a statutory partner and has no LSP."""
+
+    id: Id
+    name: Text
+    role: Text = Field(description="What it brings, e.g. 'Education: schools and colleges'.")
+    represented_by: Person | None = None
+    areas: list[Id] = Field(default_factory=list, description="Areas it covers; empty means all.")
+    joined_on: Date | None = None
+    description: Markdown | None = None
+
+
 class Partnership(Strict):
     name: Text
     short_name: Text
@@ -51,6 +73,14 @@ class Partnership(Strict):
     ends_on: Date | None = Field(default=None, description="When these arrangements end, if known.")
     supersedes: PreviousArrangements | None = None
     succeeded_by: PreviousArrangements | None = None
+    successors: list[Successor] = Field(
+        default_factory=list, description="For ended arrangements: the partnerships that replaced them."
+    )
+    ended_because: Markdown | None = Field(default=None, description="Why the arrangements ended.")
+    other_partners: list[OtherPartner] = Field(
+        default_factory=list,
+        description="Partners at the table that are not statutory safeguarding partners (e.g. education).",
+    )
     language: Text = "en-GB"
     edition: Literal["wt2023", "wt2018"] = Field(
         default="wt2023", description="Which Working Together the arrangements follow."
@@ -60,3 +90,17 @@ class Partnership(Strict):
     contact: Contact
     chair: Chair
     summary: Markdown | None = None
+
+    @property
+    def ended(self) -> bool:
+        """The arrangements have ended: documents are a historical record."""
+        return self.status == "ended"
+
+    @property
+    def all_successors(self) -> list[Successor]:
+        """``successors`` plus a ``succeeded_by`` written the older way, in that order."""
+        out = list(self.successors)
+        s = self.succeeded_by
+        if s is not None and s.title not in {x.name for x in out}:
+            out.append(Successor(name=s.title, url=s.url, starts_on=s.effective_date))
+        return out

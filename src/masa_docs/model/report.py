@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Date, Id, Markdown, PeriodName, Strict, Text
+from .base import KNOWABLE, Date, Id, KnownCount, Markdown, NotKnown, PeriodName, Strict, Text
 
 ProgressStatus = Literal["on_track", "at_risk", "off_track", "complete"]
 
@@ -94,17 +94,39 @@ class Feedback(Strict):
 
 class Course(Strict):
     title: Text
-    sessions: int = Field(ge=0)
-    attendees: int = Field(ge=0)
+    sessions: KnownCount = Field(description="How many sessions ran; or 'unknown: not recorded'.")
+    attendees: KnownCount = Field(description="How many people attended; or 'unknown: not recorded'.")
 
 
 class TrainingDelivered(Strict):
-    courses: list[Course] = Field(default_factory=list)
+    courses: Annotated[list[Course] | NotKnown, KNOWABLE] = Field(
+        default_factory=list, description="The courses run; or 'unknown: not published'."
+    )
     impact: Markdown
 
     @property
-    def total_attendees(self) -> int:
-        return sum(c.attendees for c in self.courses)
+    def courses_known(self) -> list[Course] | None:
+        return None if isinstance(self.courses, NotKnown) else self.courses
+
+    def _total(self, attr: str) -> int | NotKnown:
+        if isinstance(self.courses, NotKnown):
+            return self.courses
+        total = 0
+        for c in self.courses:
+            v = getattr(c, attr)
+            if isinstance(v, NotKnown):
+                return NotKnown(unknown=f"{c.title}: {v.reason}" if v.reason else f"not known for {c.title}")
+            total += v
+        return total
+
+    @property
+    def total_attendees(self) -> int | NotKnown:
+        """Everyone who attended; not known when any course's attendance is not known."""
+        return self._total("attendees")
+
+    @property
+    def total_sessions(self) -> int | NotKnown:
+        return self._total("sessions")
 
 
 class NextPriority(Strict):
@@ -121,8 +143,10 @@ class YearlyReport(Strict):
     summary: Markdown
     priorities: list[Priority] = Field(min_length=1)
     metrics: list[MetricResult] = Field(default_factory=list)
-    reviews: list[Id] = Field(
-        default_factory=list, description="Ids of reviews (reviews.yaml) in the period."
+    reviews: Annotated[list[Id] | NotKnown, KNOWABLE] = Field(
+        default_factory=list,
+        description="Ids of reviews (reviews.yaml) in the period; or 'unknown: not published' "
+        "when how many there were is not known ([] means there were none).",
     )
     review_actions: Markdown
     national_reviews: list[NationalReview] = Field(default_factory=list)

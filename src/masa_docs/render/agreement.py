@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MasaError
 from . import RenderedOutput, RenderRequest
-from .context import FILTERS, DocumentMeta, document_meta, template_context
+from .context import FILTERS, TESTS, DocumentMeta, document_meta, template_context
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -79,6 +79,7 @@ def jinja_environment(party_name: Callable[[str], str] | None = None) -> Sandbox
 
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_literal_braces)
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     env.filters["party_name"] = party_name or (lambda ident: ident)
     return env
 

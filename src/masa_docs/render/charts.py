@@ -33,6 +33,7 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..wording import count
 from .context import format_money, format_number
 
 if TYPE_CHECKING:
@@ -245,9 +246,16 @@ def _num(v: Decimal) -> float:
     return float(v)  # drawing only: every figure shown as text comes from the Decimal
 
 
+def _known(v: object) -> Decimal:
+    """A figure a chart draws: charts are only made when every figure they show is known."""
+    if not isinstance(v, Decimal | int):
+        raise ValueError("a chart cannot draw a figure that is not known")
+    return Decimal(v)
+
+
 def _axis_formatter(unit: str) -> Callable[[float, int], str]:
     def fmt(x: float, _pos: int) -> str:
-        text = f"{x:,.10g}"
+        text = f"{x + 0.0:,.10g}" if x else "0"  # never "-0"
         return f"{text}%" if unit == "percent" else text
 
     return fmt
@@ -258,8 +266,8 @@ def _money_axis(largest: Decimal) -> Callable[[float, int], str]:
 
     def fmt(x: float, _pos: int) -> str:
         if largest >= 10000:
-            return f"£{x / 1000:,.0f}k" if x else "£0"
-        return f"£{x:,.0f}"
+            return f"£{x / 1000:,.0f}k" if round(x / 1000) else "£0"
+        return f"£{x:,.0f}" if round(x) else "£0"  # never "£-0"
 
     return fmt
 
@@ -402,8 +410,8 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
 
 def contributions_description(c: Contributions) -> str:
     big = c.largest
-    n = len(c.rows)
-    head = f"The {n} contributors gave {format_money(c.total)} in {c.year}"
+    assert big is not None
+    head = f"The {count(c.rows, 'contributor')} gave {format_money(c.total)} in {c.year}"
     if c.previous_total is not None and c.change is not None:
         if c.change == 0:
             head += f", the same as in {c.previous_year}"
@@ -419,7 +427,7 @@ def contributions_description(c: Contributions) -> str:
 
 def contributions_chart(c: Contributions) -> Chart:
     names = [r.name for r in c.rows]
-    amounts = [r.amount for r in c.rows]
+    amounts = [_known(r.amount) for r in c.rows]
     labels = [f"{format_money(r.amount)} ({r.percent}%)" for r in c.rows]
 
     def draw() -> Figure:
@@ -441,7 +449,7 @@ def contributions_chart(c: Contributions) -> Chart:
 
     header: tuple[str, ...] = ("Partner", "Contribution", "Share")
     rows = tuple((r.name, format_money(r.amount), f"{r.percent}%") for r in c.rows)
-    footer = (("Total", format_money(c.total), f"{c.percent_total}%"),)
+    footer = (("Total", format_money(c.total), c.percent_total_text),)
     table = ChartTable(f"Contributions by partner, {c.year}", header, rows, footer)
     return _make(
         "contributions",
@@ -455,10 +463,11 @@ def contributions_chart(c: Contributions) -> Chart:
 
 def expenditure_description(e: Expenditure) -> str:
     big = e.largest
+    assert big is not None
     if e.actual_total is None:
         return (
             f"The partners planned to spend {format_money(e.planned_total)} in {e.year} across "
-            f"{len(e.rows)} lines; the largest was {big.line}, at {format_money(big.planned)}."
+            f"{count(e.rows, 'line')}; the largest was {big.line}, at {format_money(big.planned)}."
         )
     return (
         f"The partnership spent {format_money(e.actual_total)} in {e.year} against a planned "
@@ -468,12 +477,12 @@ def expenditure_description(e: Expenditure) -> str:
 
 
 def _largest_spend(e: Expenditure) -> Decimal:
-    return max((max(r.planned, r.actual or Decimal(0)) for r in e.rows), default=Decimal(0))
+    return max((max(_known(r.planned), r.actual or Decimal(0)) for r in e.rows), default=Decimal(0))
 
 
 def expenditure_chart(e: Expenditure) -> Chart:
     lines = [r.line for r in e.rows]
-    planned = [_num(r.planned) for r in e.rows]
+    planned = [_num(_known(r.planned)) for r in e.rows]
     actual = [None if r.actual is None else _num(r.actual) for r in e.rows]
     has_actual = e.has_actuals
 
@@ -537,8 +546,12 @@ def expenditure_chart(e: Expenditure) -> Chart:
 def charts_for(figures: ReportFigures) -> list[Chart]:
     """Every chart of one report, in the order the report shows them."""
     out = [metric_chart(m, figures.period) for m in figures.metrics]
-    out.append(contributions_chart(figures.contributions))
-    out.append(expenditure_chart(figures.expenditure))
+    # Charts of money are drawn only when every amount is known: a bar for an unknown amount
+    # would have to be drawn as 0.
+    if figures.contributions.complete:
+        out.append(contributions_chart(figures.contributions))
+    if figures.expenditure.planned_known:
+        out.append(expenditure_chart(figures.expenditure))
     return out
 
 

@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import __version__
 from ..documents import DocumentSpec, document
+from ..model.base import NotKnown
+from ..model.partnership import Successor
 from ..stated import stated_facts
+from ..wording import FILTERS as WORDING_FILTERS
+from ..wording import and_join
 
 if TYPE_CHECKING:
     from ..load import LoadedContent
@@ -22,17 +26,30 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------ formatting
 
 
-def format_money(value: Decimal | int | None, *, pence: bool | None = None) -> str:
-    """£1,234 for whole pounds, £1,234.50 otherwise (or always with pence=True)."""
+def _unknown_text(value: object) -> str | None:
+    """'Not known (not published)' for a :class:`~masa_docs.model.base.NotKnown`, else None."""
+
+    if isinstance(value, NotKnown):
+        return value.text[:1].upper() + value.text[1:]
+    return None
+
+
+def format_money(value: Decimal | int | NotKnown | None, *, pence: bool | None = None) -> str:
+    """£1,234 for whole pounds, £1,234.50 otherwise (or always with pence=True); an unknown
+    amount is 'Not known (reason)', never £0. Negative zero prints as £0."""
     if value is None:
         return "—"
+    if (unknown := _unknown_text(value)) is not None:
+        return unknown
+    assert not isinstance(value, NotKnown)
     d = Decimal(value)
     show_pence = pence if pence is not None else d != d.to_integral_value()
-    sign = "-" if d < 0 else ""
-    d = abs(d)
+    q = Decimal("0.01") if show_pence else Decimal("1")
+    rounded = abs(d).quantize(q, rounding=ROUND_HALF_UP)
+    sign = "-" if d < 0 and rounded != 0 else ""  # never "£-0" or "-£0"
     if show_pence:
-        return f"{sign}£{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
-    return f"{sign}£{d.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,.0f}"
+        return f"{sign}£{rounded:,.2f}"
+    return f"{sign}£{rounded:,.0f}"
 
 
 def format_date(value: dt.date | None) -> str:
@@ -42,18 +59,24 @@ def format_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def format_percent(part: Decimal | int, whole: Decimal | int, places: int = 1) -> str:
+def format_percent(part: Decimal | int | NotKnown, whole: Decimal | int | NotKnown, places: int = 1) -> str:
     """Share of ``whole`` as a percentage with ``places`` decimals (exact arithmetic)."""
+    if _unknown_text(part) is not None or _unknown_text(whole) is not None:
+        return "Not known"
     if not whole:
         return "—"
+    assert not isinstance(part, NotKnown) and not isinstance(whole, NotKnown)
     q = Decimal(1).scaleb(-places)
     pct = (Decimal(part) * 100 / Decimal(whole)).quantize(q, rounding=ROUND_HALF_UP)
     return f"{pct}%"
 
 
-def format_number(value: Decimal | int | float | None, places: int | None = None) -> str:
+def format_number(value: Decimal | int | float | NotKnown | None, places: int | None = None) -> str:
     if value is None:
         return "—"
+    if (unknown := _unknown_text(value)) is not None:
+        return unknown
+    assert not isinstance(value, NotKnown)
     d = Decimal(str(value))
     if places is not None:
         d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -74,14 +97,25 @@ def capitalize_first(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
-FILTERS = {
+FILTERS: dict[str, Any] = {
     "money": format_money,
     "date": format_date,
     "percent": format_percent,
     "number": format_number,
     "humanise": humanise,
     "capitalize_first": capitalize_first,
+    **WORDING_FILTERS,
 }
+
+
+def is_unknown_test(value: object) -> bool:
+    """Jinja test: ``{% if x is unknown %}``."""
+
+    return isinstance(value, NotKnown)
+
+
+#: Jinja tests for every template.
+TESTS: dict[str, Any] = {"unknown": is_unknown_test}
 
 # ------------------------------------------------------------------ document metadata
 
@@ -102,6 +136,34 @@ class SignatureBlock:
 
 
 @dataclass(frozen=True)
+class EndedNotice:
+    """Arrangements that have ended, and what replaced them."""
+
+    ended_on: dt.date
+    successors: tuple[Successor, ...]
+    reason: str | None = None  # Markdown: why they ended
+
+    @property
+    def sentence(self) -> str:
+        """'These arrangements ended on 31 March 2025 and were replaced by A (from 1 April 2025),
+        B and C.' (plain text; the templates link each successor)."""
+        head = f"These arrangements ended on {format_date(self.ended_on)}"
+        if not self.successors:
+            return head + "."
+        names = [
+            s.name + (f" (from {format_date(s.starts_on)})" if s.starts_on else "") for s in self.successors
+        ]
+        return f"{head} and were replaced by {and_join(names)}."
+
+
+def ended_notice(content: Content) -> EndedNotice | None:
+    p = content.partnership
+    if not p.ended or p.ends_on is None:
+        return None
+    return EndedNotice(p.ends_on, tuple(p.all_successors), p.ended_because)
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     spec: DocumentSpec
     title: str
@@ -116,6 +178,13 @@ class DocumentMeta:
     period: str | None = None
     tool_version: str = __version__
     extra: dict[str, Any] = field(default_factory=dict)
+    ended: EndedNotice | None = None  # the arrangements have ended: a historical record
+
+    @property
+    def historical(self) -> bool:
+        """A record of arrangements that have ended: past tense, no review dates, deadlines or
+        signature requests, never a draft."""
+        return self.ended is not None
 
     @property
     def name(self) -> str:
@@ -209,11 +278,15 @@ def document_meta(
     else:
         p = c.partnership
         title, version, date = spec.title, p.version, p.published_on
+    ended = ended_notice(c)
     sigs = signature_blocks(c, spec.name, period)
     reasons = []
     unsigned = [b.organisation for b in sigs if not b.signed]
+    if ended is not None:
+        # A historical record asks nobody to sign: no signature fields, never a draft.
+        sigs, unsigned, blocking = (), [], ()
     if unsigned:
-        reasons.append("awaiting signature by " + ", ".join(unsigned))
+        reasons.append("awaiting signature by " + and_join(unsigned))
     stale = [
         s
         for s in c.signatures_for(spec.name, period)
@@ -235,6 +308,7 @@ def document_meta(
         signatures=sigs,
         period=period,
         extra={"area": area} if area else {},
+        ended=ended,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +22,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .. import markdown as md
+from .. import wording
 from ..documents import DOCUMENTS
 from ..errors import MasaError, did_you_mean
 from . import EASY_READ_NAMES, RenderedOutput, RenderRequest
-from .context import FILTERS, DocumentMeta, document_meta, template_context
+from .context import FILTERS, TESTS, DocumentMeta, document_meta, template_context
 
 if TYPE_CHECKING:
     from ..load import LoadedContent
@@ -79,12 +80,7 @@ def is_safe_url(url: object) -> bool:
     return isinstance(url, str) and md.is_safe_link(url)
 
 
-def and_join(items: Iterable[object], word: str = "and") -> str:
-    """["a", "b", "c"] -> "a, b and c"."""
-    names = [str(i) for i in items]
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+and_join = wording.and_join  # kept importable from here; the one definition is in masa_docs.wording
 
 
 @pass_context
@@ -111,10 +107,10 @@ def _environment(folders: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     env.filters["markdown"] = markdown_filter
     env.filters["safe_url"] = is_safe_url
     env.tests["safe_url"] = is_safe_url
-    env.filters["and_join"] = and_join
     env.filters["area_name"] = area_name
     env.filters["party_name"] = party_name
     return env

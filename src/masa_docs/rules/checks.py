@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from ..errors import format_path
+from ..model.base import NotKnown
 from ..model.schedule import schedule
 from ..substance import MIN_NARRATIVE_WORDS, hollow, is_narrative_at
+from ..wording import and_join, count, noun_for
 
 if TYPE_CHECKING:
     from ..model import Content
@@ -135,7 +137,7 @@ class Probe:
         if self.findings:
             first = self.findings[0].message
             more = len(self.findings) - 1
-            msg = first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+            msg = first + (f" (and {more} more {noun_for(more, 'problem')})" if more else "")
             return Outcome("fail", msg, tuple(self.looked), tuple(self.findings))
         return Outcome("pass", ok, tuple(self.looked))
 
@@ -334,7 +336,7 @@ def filled_in(
             if n < least:
                 probe.fail(
                     loc,
-                    f"{format_path(loc)} has {n} item{'s' if n != 1 else ''}; at least {least} expected",
+                    f"{format_path(loc)} has {count(n, 'item')}; at least {least} expected",
                     f"add to {format_path(loc)}",
                 )
     return probe.outcome("filled in: " + ", ".join([*(paths or []), *(min_items or {})]))
@@ -412,11 +414,23 @@ def joint_arrangements(ctx: CheckContext) -> Outcome:
     probe = Probe(ctx)
     probe.look(("partnership", "status"))
     if c.partnership.status == "ended":
-        probe.fail(
-            ("partnership", "status"),
-            "the arrangements are marked 'ended'; the partners must have arrangements in operation",
-            "publish the arrangements that replace them",
-        )
+        successors = c.partnership.all_successors
+        probe.look(("partnership", "successors"))
+        if not successors:
+            probe.fail(
+                ("partnership", "status"),
+                "the arrangements are marked 'ended' and name no successor; the partners must have "
+                "arrangements in operation",
+                "name the arrangements that replace them under successors in partnership.yaml",
+            )
+        else:
+            # A historical record: the duty now rests with the successors.
+            return Outcome(
+                "pass",
+                f"the arrangements ended on {c.partnership.ends_on} and were replaced by "
+                + and_join(s.name for s in successors),
+                tuple(probe.looked),
+            )
     probe.look(("governance", "groups"))
     joint = [g for g in c.governance.groups if g.kind in ("leadership", "executive")]
     if not joint:
@@ -649,9 +663,10 @@ def yearly_report(ctx: CheckContext) -> Outcome:
                 "the partners publish a report at least once in every 12 months",
             )
     probe.text((*loc, "summary"))
-    listed = set(rep.reviews)
+    # When how many reviews there were is not known, the facts_known rule lists the gap.
+    listed = set(rep.reviews) if isinstance(rep.reviews, list) else None
     for i, r in enumerate(c.reviews.reviews):
-        if rep.start <= r.notified_on <= rep.end and r.id not in listed:
+        if listed is not None and rep.start <= r.notified_on <= rep.end and r.id not in listed:
             probe.fail(
                 (*loc, "reviews"),
                 f"review '{r.id}' was notified on {r.notified_on}, in the period, but the report "
@@ -919,6 +934,11 @@ def signed_off(ctx: CheckContext, document: str = "") -> Outcome:
     """Every statutory partner's LSP signed each document in scope (or only ``document``), dated
     within the document's life and not after --today."""
     c = ctx.content
+    if c.partnership.ended:
+        return Outcome(
+            "not_applicable",
+            f"the arrangements ended on {c.partnership.ends_on}: a historical record asks nobody to sign",
+        )
     probe = Probe(ctx)
     checked = []
     for doc in SIGNED_DOCS:
@@ -1245,7 +1265,10 @@ def budget_covers_spending(ctx: CheckContext) -> Outcome:
     probe = Probe(ctx)
     for i, y in _funding_years(ctx):
         probe.look(("funding", "years", i, "expenditure"))
-        if y.planned_total > y.total:
+        planned, total = y.planned_total, y.total
+        if isinstance(planned, NotKnown) or isinstance(total, NotKnown):
+            continue  # not known: listed by the facts_known rule, never compared as 0
+        if planned > total:
             probe.fail(
                 ("funding", "years", i, "expenditure"),
                 f"{y.year}: planned spending £{y.planned_total:,.2f} exceeds the budget £{y.total:,.2f}",
@@ -1280,7 +1303,7 @@ def dispute_stages(ctx: CheckContext, max_stage_working_days: int = MAX_STAGE_WO
         )
     for i, st in enumerate(d.stages):
         probe.look(("disputes", "stages", i, "timescale_working_days"))
-        if st.timescale_working_days > max_stage_working_days:
+        if isinstance(st.timescale_working_days, int) and st.timescale_working_days > max_stage_working_days:
             probe.fail(
                 ("disputes", "stages", i, "timescale_working_days"),
                 f"the stage '{st.name}' allows {st.timescale_working_days} working days; a disagreement "
@@ -1289,8 +1312,14 @@ def dispute_stages(ctx: CheckContext, max_stage_working_days: int = MAX_STAGE_WO
             )
         probe.text(("disputes", "stages", i, "description"))
     probe.text(("disputes", "scrutineer_role"))
-    days = sum(s.timescale_working_days for s in d.stages)
-    return probe.outcome(f"{len(d.stages)} stages, {days} working days in all")
+    days = [s.timescale_working_days for s in d.stages]
+    known_days = [x for x in days if isinstance(x, int)]
+    total = (
+        f"{count(sum(known_days), 'working day')} in all"
+        if len(known_days) == len(days)
+        else "not every stage has a known timescale"
+    )
+    return probe.outcome(f"{count(d.stages, 'stage')}, {total}")
 
 
 @register("information_sharing")
@@ -1342,7 +1371,8 @@ def information_sharing(ctx: CheckContext) -> Outcome:
                 "record the data-sharing agreement the partners signed",
             )
     return probe.outcome(
-        f"{len(info.lawful_bases)} lawful bases named; {len(info.agreements)} sharing agreement(s)"
+        f"{count(info.lawful_bases, 'lawful basis', 'lawful bases')} named; "
+        f"{count(info.agreements, 'sharing agreement')}"
     )
 
 
@@ -1381,7 +1411,44 @@ def priority_analysis(ctx: CheckContext) -> Outcome:
             probe.text((*ctx.report_loc, "priorities", i, "analysis"), f"the analysis of '{pr.title}'")
     if not weak:
         return probe.outcome("no priority is at risk or off track")
-    return probe.outcome(f"{weak} priorit{'ies' if weak != 1 else 'y'} with limited progress analysed")
+    return probe.outcome(f"{count(weak, 'priority')} with limited progress analysed")
+
+
+# ------------------------------------------------------------------ unknown facts
+
+
+def _unknown_hint(field: str) -> str:
+    return f"find and record the {field.replace('_', ' ')}, or keep it as a gap if it is not published"
+
+
+@register("facts_known", params={"paths": list})
+def facts_known(ctx: CheckContext, paths: list[str] | None = None) -> Outcome:
+    """No fact is recorded as not known (``unknown: <reason>``); every unknown is listed as a gap.
+
+    ``paths`` limits the check to facts under these content paths (e.g. ``funding.years``,
+    ``report.training``); a rule at level ``must`` with ``paths`` lists the facts the law needs."""
+    probe = Probe(ctx)
+    wanted = [p.replace("report.", f"reports.{ctx.period}.", 1) if ctx.period else p for p in paths or []]
+    for item in ctx.content.unknowns():
+        if item.loc[:1] == ("reports",) and ctx.period is not None and item.loc[1] != ctx.period:
+            continue  # another period's report
+        if item.loc[:1] == ("reports",) and ctx.period is None and not ctx.covers("yearly-report"):
+            continue
+        where = format_path(item.loc)
+        if wanted and not any(where == w or where.startswith((f"{w}.", f"{w}[")) for w in wanted):
+            continue
+        why = f" ({item.reason})" if item.reason else ""
+        probe.fail(item.loc, f"{where} is not known{why}", _unknown_hint(item.field))
+    found = len(probe.findings)
+    if found:
+        return Outcome(
+            "fail",
+            f"{count(found, 'fact')} {'is' if found == 1 else 'are'} recorded as not known: "
+            + "; ".join(f.message for f in probe.findings),
+            tuple(probe.looked),
+            tuple(probe.findings),
+        )
+    return Outcome("pass", "every fact is known: none is recorded as not known")
 
 
 # ------------------------------------------------------------------ registered in their own modules
