@@ -193,18 +193,29 @@ def document_meta(
     else:
         p = c.partnership
         title, version, date = spec.title, p.version, p.published_on
+    from ..load import document_fingerprint
+
+    fingerprint = document_fingerprint(loaded, spec.name, period)
     sigs = signature_blocks(c, spec.name, period)
     reasons = []
     unsigned = [b.organisation for b in sigs if not b.signed]
     if unsigned:
         reasons.append("awaiting signature by " + ", ".join(unsigned))
+    names = {p.id: p.legal_name for p in c.partners}
+    recorded = c.signatures_for(spec.name, period)
     stale = [
-        s
-        for s in c.signatures_for(spec.name, period)
-        if s.fingerprint and not loaded.fingerprint.startswith(s.fingerprint)
+        names.get(s.partner, s.partner) for s in recorded if s.fingerprint and s.fingerprint != fingerprint
     ]
     if stale:
-        reasons.append("the content changed after it was signed (fingerprint differs)")
+        reasons.append(
+            "the content changed after it was signed by " + ", ".join(stale) + " (the fingerprint differs)"
+        )
+    unmatched = [names.get(s.partner, s.partner) for s in recorded if not s.fingerprint]
+    if unmatched:
+        reasons.append(
+            "the signature of " + ", ".join(unmatched) + " is recorded without the fingerprint of the "
+            "version signed (record it with masa-docs verify --record)"
+        )
     reasons.extend(blocking)
     return DocumentMeta(
         spec=spec,
@@ -213,7 +224,7 @@ def document_meta(
         version=version,
         date=date,
         language=c.partnership.language,
-        fingerprint=loaded.fingerprint,
+        fingerprint=fingerprint,
         status="draft" if reasons else "final",
         draft_reasons=tuple(reasons),
         signatures=sigs,
