@@ -183,7 +183,7 @@ def load_signer(
     except Exception as exc:  # pyHanko and cryptography raise many kinds
         raise MasaError(
             f"the key or certificate could not be loaded: {exc}", "check the files and passphrase"
-        )
+        ) from None
     if signer is None:  # pyHanko logs and returns None on a wrong passphrase or a bad file
         raise MasaError(
             "the key or certificate could not be loaded",
@@ -285,7 +285,9 @@ def sign_pdf(
     try:
         buf = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=timestamper)
     except Exception as exc:
-        raise MasaError(f"signing failed: {exc}", "check the key, the certificate and the timestamp server")
+        raise MasaError(
+            f"signing failed: {exc}", "check the key, the certificate and the timestamp server"
+        ) from None
     _write_atomic(Path(out), buf.getvalue())
     return SignResult(Path(out), doc, period, partner, field_name, cn, timestamper is not None)
 
@@ -421,7 +423,7 @@ def verify_pdf(path: Path, *, loaded: LoadedContent, ca: Sequence[Path] = ()) ->
     unsigned = [name for name, value, _ in enumerate_sig_fields(reader) if value is None]
     checks: list[SignatureCheck] = []
     quiet = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
-    levels = [lg.level for lg in quiet]
+    saved_levels = [lg.level for lg in quiet]
     for lg in quiet:
         lg.setLevel(logging.CRITICAL)  # pyHanko logs tracebacks for untrusted chains
     try:
@@ -446,14 +448,15 @@ def verify_pdf(path: Path, *, loaded: LoadedContent, ca: Sequence[Path] = ()) ->
             elif not status.valid:
                 sig_problems.append("the signature does not verify with its certificate")
             diff = status.diff_result
-            coverage = _COVERAGE.get(status.coverage.name, status.coverage.name.lower())
+            coverage_name = status.coverage.name if status.coverage is not None else "UNCLEAR"
+            coverage = _COVERAGE.get(coverage_name, coverage_name.lower())
             if isinstance(diff, SuspiciousModification):
                 allowed = False
                 changes = "changes that are not form filling or signing"
                 sig_problems.append(f"changed after signing: {str(diff).splitlines()[0]}")
             else:
                 level = status.modification_level or ModificationLevel.NONE
-                allowed = level <= ModificationLevel.FORM_FILLING and status.coverage.name in (
+                allowed = level <= ModificationLevel.FORM_FILLING and coverage_name in (
                     "ENTIRE_FILE",
                     "ENTIRE_REVISION",
                 )
@@ -488,8 +491,8 @@ def verify_pdf(path: Path, *, loaded: LoadedContent, ca: Sequence[Path] = ()) ->
                 )
             )
     finally:
-        for lg, level in zip(quiet, levels, strict=True):
-            lg.setLevel(level)
+        for lg, saved in zip(quiet, saved_levels, strict=True):
+            lg.setLevel(saved)
     if not checks:
         problems.append("the PDF has no signatures")
     return FileVerification(
@@ -585,6 +588,7 @@ def stale_signature_diagnostics(loaded: LoadedContent) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     c = loaded.content
     jobs: list[tuple[str, str | None, tuple[str | int, ...]]] = []
+    period: str | None
     for name, spec in DOCUMENTS.items():
         if not spec.signed:
             continue
