@@ -115,6 +115,33 @@ class DocumentMeta:
     period: str | None = None
     tool_version: str = __version__
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Organisations whose LSP has not signed yet (their names, in partner order).
+    awaiting: tuple[str, ...] = ()
+    #: Where the signed copy is published (relative to the site), once every LSP has signed.
+    signed_copy: str | None = None
+
+    @property
+    def for_signature(self) -> bool:
+        """A draft only because signatures are missing: the copy the LSPs sign (no DRAFT mark)."""
+        return self.draft and bool(self.awaiting) and len(self.draft_reasons) == 1
+
+    @property
+    def watermarked(self) -> bool:
+        """A draft for another reason than missing signatures: DRAFT on every page."""
+        return self.draft and not self.for_signature
+
+    @property
+    def signed_date(self) -> dt.date | None:
+        """The date of the last signature, once every LSP has signed this version."""
+        dates = [s.signed_on for s in self.signatures if s.signed_on is not None]
+        if self.draft or not dates or len(dates) != len(self.signatures):
+            return None
+        return max(dates)
+
+    @property
+    def dated(self) -> str:
+        """The date of the last signature ('9 March 2026'), or a blank line until then."""
+        return format_date(self.signed_date) if self.signed_date else "________"
 
     @property
     def name(self) -> str:
@@ -229,7 +256,14 @@ def document_meta(
         draft_reasons=tuple(reasons),
         signatures=sigs,
         period=period,
+        awaiting=tuple(unsigned),
+        signed_copy=None if reasons else signed_copy_path(spec.name, period),
     )
+
+
+def signed_copy_path(doc: str, period: str | None = None) -> str:
+    """Where publish puts a document's signed copy in the site: ``signed/threshold.pdf``."""
+    return f"signed/{doc}-{period}.pdf" if period else f"signed/{doc}.pdf"
 
 
 def template_context(loaded: LoadedContent, meta: DocumentMeta) -> dict[str, Any]:
