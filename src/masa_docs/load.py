@@ -384,6 +384,24 @@ DOCUMENT_TOPICS: dict[str, tuple[str, ...]] = {
 _ALWAYS = ("partnership", "partners")
 
 
+def document_sources(loaded: LoadedContent, doc: str, period: str | None = None) -> list[str]:
+    """The content files (relative paths) that ``doc`` is made from, as they exist now."""
+    root = loaded.source.root
+    if doc == "arrangements":
+        excluded = {"agreement.yaml", "agreement.md", *UNFINGERPRINTED}
+        names = [p.name for p in sorted(root.iterdir()) if p.is_file() and p.suffix in (".yaml", ".md")]
+        rels = [n for n in names if n not in excluded]
+    else:
+        stems = (*_ALWAYS, *DOCUMENT_TOPICS.get(doc, ()))
+        rels = sorted({f"{stem}{ext}" for stem in stems for ext in (".yaml", ".md")} | LOCAL_FILES)
+        if doc == "yearly-report" and period:
+            rels.append(f"{REPORTS_DIR}/{period}.yaml")
+            previous = loaded.content.previous_period(period) if period in loaded.content.reports else None
+            if previous:
+                rels.append(f"{REPORTS_DIR}/{previous}.yaml")
+    return [rel for rel in rels if (root / rel).is_file()]
+
+
 def document_fingerprint(loaded: LoadedContent, doc: str, period: str | None = None) -> str:
     """sha256 over only the content ``doc`` (and, for the yearly report, ``period``) is made from.
 
@@ -396,22 +414,8 @@ def document_fingerprint(loaded: LoadedContent, doc: str, period: str | None = N
     root = loaded.source.root
     content = loaded.content
     h = hashlib.sha256(f"masa-docs document fingerprint 1\0{doc}\0{period or ''}\0".encode())
-    if doc == "arrangements":
-        excluded = {"agreement.yaml", "agreement.md", *UNFINGERPRINTED}
-        names = [p.name for p in sorted(root.iterdir()) if p.is_file() and p.suffix in (".yaml", ".md")]
-        rels = [n for n in names if n not in excluded]
-    else:
-        stems = (*_ALWAYS, *DOCUMENT_TOPICS.get(doc, ()))
-        rels = sorted({f"{stem}{ext}" for stem in stems for ext in (".yaml", ".md")} | LOCAL_FILES)
-        if doc == "yearly-report" and period:
-            rels.append(f"{REPORTS_DIR}/{period}.yaml")
-            previous = content.previous_period(period)
-            if previous:
-                rels.append(f"{REPORTS_DIR}/{previous}.yaml")
-    for rel in rels:
-        path = root / rel
-        if path.is_file():
-            h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel in document_sources(loaded, doc, period):
+        h.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
     if doc == "arrangements" and content.latest_period:
         latest = content.reports[content.latest_period]
         h.update(f"latest report\0{latest.period}\0{latest.start}\0{latest.end}\0".encode())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_INVALID, content_option, handle_errors
+from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnostics
 
 
 @click.command()
@@ -22,6 +22,9 @@ def validate(content_dir: Path) -> None:
     from ..load import load_content
 
     loaded = load_content(content_dir)
+    from ..signing import stale_signature_diagnostics
+
+    print_diagnostics(stale_signature_diagnostics(loaded))  # recorded signatures now stale
     c = loaded.content
     click.secho(f"{content_dir}: valid", fg="green", nl=False)
     click.echo(

@@ -583,7 +583,7 @@ def stale_signature_diagnostics(loaded: LoadedContent) -> list[Diagnostic]:
     published now, and the document is a draft again until it is signed anew.
     """
     from ..documents import DOCUMENTS
-    from ..load import document_fingerprint
+    from ..load import document_fingerprint, document_sources
 
     out: list[Diagnostic] = []
     c = loaded.content
@@ -611,7 +611,9 @@ def stale_signature_diagnostics(loaded: LoadedContent) -> list[Diagnostic]:
                     (*loc, i, "fingerprint"),
                     f"{label}: {sig.partner} signed the version with fingerprint {sig.fingerprint[:16]}…, "
                     f"but the content it is made from has changed (now {current[:16]}…)",
-                    hint="publish again and ask the LSPs to sign the new PDF, or undo the change",
+                    hint="it is made from "
+                    + ", ".join(document_sources(loaded, name, period))
+                    + ": undo the change, or publish again and ask the LSPs to sign the new PDF",
                     severity="warning",
                     code="stale-signature",
                 )
