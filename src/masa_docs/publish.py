@@ -94,6 +94,7 @@ class PublishResult:
     workers: int = 1
     a11y: list[Any] | None = None  # A11yProblem list when --a11y was asked for
     compliance: str = ""  # the statutory check's one-line summary (masa_docs.check.summary_line)
+    signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -433,6 +434,7 @@ def manifest(
     skipped: Sequence[SkippedOutput],
     metas: dict[str, DocumentMeta],
     index: tuple[str, bytes],
+    signed: Sequence[Any] = (),
 ) -> bytes:
     """``manifest.json``: sha256 of every output, the content fingerprint, the tool version.
 
@@ -473,6 +475,11 @@ def manifest(
             for s in skipped
         ],
     }
+    for o in outputs:  # each document's own fingerprint (masa_docs.load.document_fingerprint)
+        if o.doc in metas:
+            files[o.file]["fingerprint"] = metas[o.doc].fingerprint
+    if signed:  # the signed copies (masa_docs.signing.copies.SignedCopy)
+        body["signed_copies"] = {c.site_name: c.manifest_entry() for c in signed}
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -481,6 +488,7 @@ def index_page(
     outputs: Sequence[OutputResult],
     skipped: Sequence[SkippedOutput],
     metas: dict[str, DocumentMeta],
+    signed: Sequence[Any] = (),
 ) -> bytes:
     from .render.context import format_date
     from .render.html import IndexEntry, SkippedEntry, render_index
@@ -506,7 +514,9 @@ def index_page(
     skipped_entries = [
         SkippedEntry(s.file, title(s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
     ]
-    html = render_index(loaded, entries, skipped_entries, tool_version=__version__)
+    from .signing.copies import index_rows
+
+    html = render_index(loaded, entries, skipped_entries, tool_version=__version__, signed=index_rows(signed))
     return html.encode("utf-8")
 
 
@@ -520,8 +530,13 @@ def publish(
     a11y: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    signed_dir: Path | str | None = None,
 ) -> PublishResult:
     """Build every document in every format into ``out_dir`` (replacing it atomically).
+
+    Signed copies are read from ``signed_dir`` (default: ``signed/`` beside the content),
+    never written there, verified and published as ``signed/<name>`` in ``out_dir``
+    (:mod:`masa_docs.signing.copies`).
 
     Raises :class:`ContentError` (invalid content) or :class:`MasaError` (bad option, a
     render failed) and then leaves ``out_dir`` exactly as it was.
@@ -533,8 +548,13 @@ def publish(
     out_dir = Path(out_dir)
     loaded = load_content(content_dir)  # ContentError: nothing written
     _check_out_dir(out_dir, content_dir)
+    from .signing.copies import guard_signed_pdfs_in_build, signed_copies
+
+    signed_path = Path(signed_dir) if signed_dir is not None else None
+    guard_signed_pdfs_in_build(out_dir, content_dir, signed_path)  # a signed PDF in build/ is kept
     requests, metas = plan(loaded, docs, formats, period)
     pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
+    copies = signed_copies(loaded, content_dir, metas, signed_path)
 
     outputs: list[OutputResult] = []
     skipped: list[SkippedOutput] = []
@@ -547,15 +567,17 @@ def publish(
         assert res.data is not None
         outputs.append(_output(req, res))
         files.append((name, res.data))
-    index = index_page(loaded, outputs, skipped, metas)
+    index = index_page(loaded, outputs, skipped, metas, signed=copies)
     files.append((INDEX, index))
-    files.append((MANIFEST, manifest(loaded, outputs, skipped, metas, (INDEX, index))))
+    files.append((MANIFEST, manifest(loaded, outputs, skipped, metas, (INDEX, index), signed=copies)))
+    files.extend((c.site_name, c.data) for c in copies)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         os.chmod(tmp, 0o777 & ~_umask())
         for name, data in files:
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # signed/<copy>
             _write_file(tmp / name, data)
         _swap_in(tmp, out_dir)
     except BaseException:
@@ -569,6 +591,7 @@ def publish(
         skipped=skipped,
         workers=n,
         compliance=compliance_summary(loaded),
+        signed=copies,
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)

@@ -82,6 +82,13 @@ def summary_table(outputs: list[OutputResult]) -> list[str]:
 @period_option
 @click.option("--a11y", is_flag=True, help="Also run the accessibility checks on the outputs.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Documents rendered at once (default: the cores).")
+@click.option(
+    "--signed",
+    "signed_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of signed copies to publish (default: signed/ beside the content). Never written.",
+)
 @handle_errors
 def publish(
     content_dir: Path,
@@ -91,6 +98,7 @@ def publish(
     period: str | None,
     a11y: bool,
     jobs: int | None,
+    signed_dir: Path | None,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
 
@@ -125,12 +133,15 @@ def publish(
         a11y=a11y,
         progress=progress,
         workers=jobs,
+        signed_dir=signed_dir,
     )
     if not quiet:
         click.echo("")
         for line in summary_table(result.outputs):
             click.echo(line)
-        written = len(result.outputs) + 2  # plus index.html and manifest.json
+        for copy in result.signed:
+            click.echo(f"Signed copy {copy.site_name} (from {copy.source}): {copy.status}")
+        written = len(result.outputs) + 2 + len(result.signed)  # plus index.html and manifest.json
         click.secho(
             f"Wrote {written} files to {out_dir} in {result.seconds:.1f} s "
             f"({result.workers} worker{'s' if result.workers != 1 else ''}); "

@@ -242,6 +242,7 @@ def render_index(
     *,
     tool_version: str,
     templates: Path | None = None,
+    signed: Sequence[dict[str, Any]] = (),
 ) -> str:
     """``index.html`` of a build: an accessible list of every output with format and size."""
     folder = templates or templates_dir()
@@ -252,6 +253,7 @@ def render_index(
         "partners": c.partners,
         "entries": list(entries),
         "skipped": list(skipped),
+        "signed": list(signed),  # signed copies (masa_docs.signing.copies.index_rows)
         "fingerprint": loaded.fingerprint,
         "tool_version": tool_version,
         "stylesheet": stylesheet(folder),

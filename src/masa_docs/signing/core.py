@@ -227,7 +227,9 @@ def sign_pdf(
 ) -> SignResult:
     """Sign ``partner``'s field of ``pdf`` and write the result to ``out`` (incremental update).
 
-    Refuses (MasaError, nothing written): a PDF that is not a masa-docs document, a document
+    Refuses (MasaError, nothing written): an ``out`` that exists and is another file than
+    ``pdf`` (a signed copy is signed in place, never replaced), a PDF that is not a masa-docs
+    document, a document
     whose fingerprint no longer matches the content, an unknown partner or a PDF without that
     partner's field, a field that is already signed, and a certificate that does not name the
     partner's LSP (unless ``allow_other_signer``, for someone signing on the LSP's behalf,
@@ -238,6 +240,11 @@ def sign_pdf(
     from pyhanko.sign.fields import SigSeedSubFilter
 
     data = Path(pdf).read_bytes()
+    if Path(out).exists() and not Path(out).resolve().samefile(Path(pdf).resolve()):
+        raise MasaError(
+            f"{out} exists already and may carry other signatures; it is not replaced",
+            f"sign that file instead: masa-docs sign {out} ...",
+        )
     ident = pdf_identity(data)
     doc, period, current = _document_check(loaded, ident, str(pdf))
     if ident.fingerprint != current:
@@ -531,6 +538,7 @@ def record_signatures(content_dir: Path, results: Sequence[FileVerification]) ->
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # a fingerprint stays on one line
     if target.is_file():
         data = yaml.load(target.read_text(encoding="utf-8")) or CommentedMap()
     else:
