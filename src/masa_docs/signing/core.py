@@ -289,14 +289,87 @@ def sign_pdf(
         reason=f"Sign-off by the lead safeguarding partner of {p.legal_name}",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    pdf_signer = signers.PdfSigner(
+        meta, signer=key.signer, timestamper=timestamper, stamp_style=_stamp_style()
+    )
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" noise
     try:
-        buf = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=timestamper)
+        buf = pdf_signer.sign_pdf(writer)
     except Exception as exc:
         raise MasaError(
             f"signing failed: {exc}", "check the key, the certificate and the timestamp server"
         ) from None
     _write_atomic(Path(out), buf.getvalue())
     return SignResult(Path(out), doc, period, partner, field_name, cn, timestamper is not None)
+
+
+#: The font of the signature's visible stamp: embedded (subset), as PDF/UA requires.
+STAMP_FONTS = ("Liberation Sans", "DejaVu Sans")
+
+
+def _font_file() -> str | None:
+    import shutil
+    import subprocess
+
+    exe = shutil.which("fc-match")
+    for family in STAMP_FONTS:
+        if exe:
+            found = subprocess.run(
+                [exe, "-f", "%{file}", family], capture_output=True, text=True, timeout=30, check=False
+            ).stdout.strip()
+            if found.lower().endswith((".ttf", ".otf")) and family.split()[0].lower() in found.lower():
+                return found
+    return None
+
+
+def _font_file_1000() -> str | None:
+    """The stamp font rescaled to 1000 units per em, in the temporary folder (made once).
+
+    pyHanko writes the glyph widths (/W) in the font's own units, which PDF reads as
+    thousandths of an em: a 2048-unit font such as Liberation Sans comes out with the letters
+    twice as far apart. Rescaling the font to 1000 units (fontTools) keeps them in place.
+    """
+    font = _font_file()
+    if font is None:
+        return None
+    from fontTools.ttLib import TTFont
+
+    source = Path(font)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"masa-docs-stamp-{digest}.ttf"
+    if target.is_file():
+        return str(target)
+    tt = TTFont(str(source))
+    if tt["head"].unitsPerEm != 1000:
+        from fontTools.ttLib.scaleUpem import scale_upem
+
+        scale_upem(tt, 1000)
+    buf = io.BytesIO()
+    tt.save(buf)
+    _write_atomic(target, buf.getvalue())
+    return str(target)
+
+
+def _stamp_style() -> Any:
+    """pyHanko's stamp (signer's name and time) set in an embedded font, when one is found.
+
+    pyHanko's default stamp uses the standard Courier font, which is not embedded: a PDF/UA
+    checker then rejects the signed file.
+    """
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    font = _font_file_1000()
+    if font is None:
+        log.warning(
+            "no Liberation Sans or DejaVu Sans font found: the signature stamp's font is not embedded"
+        )
+        return None
+    return TextStampStyle(
+        stamp_text="Digitally signed by %(signer)s\n%(ts)s",
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=9)),
+    )
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
