@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from signing_ca import Issued, TestCA
 
 from masa_docs.cli import main
 from masa_docs.errors import MasaError
@@ -25,6 +24,7 @@ from masa_docs.load import LoadedContent, document_fingerprint, load_content
 from masa_docs.pdfcheck import check_pdf
 from masa_docs.publish import publish
 from masa_docs.signing import load_signer, pdf_identity, sign_pdf, verify_pdf
+from signing_ca import Issued, TestCA
 
 pytestmark = [pytest.mark.slow, pytest.mark.client]
 
@@ -61,7 +61,9 @@ def lsp_certs(ca: TestCA, loaded: LoadedContent) -> dict[str, Issued]:
     return {p.id: ca.issue(p.lsp.name) for p in loaded.content.partners}
 
 
-def _sign_in_order(src: Path, out: Path, loaded: LoadedContent, certs: dict[str, Issued], order: list[str]) -> Path:
+def _sign_in_order(
+    src: Path, out: Path, loaded: LoadedContent, certs: dict[str, Issued], order: list[str]
+) -> Path:
     current = src
     for partner in order:
         issued = certs[partner]
@@ -134,7 +136,11 @@ def test_a_page_changed_after_signing_is_reported(site, loaded, lsp_certs, ca, t
     from pyhanko.pdf_utils import generic
 
     signed = _sign_in_order(
-        _pdf_name(site, "threshold"), tmp_path / "t.pdf", loaded, lsp_certs, ["northmere-council", "eastvale-council"]
+        _pdf_name(site, "threshold"),
+        tmp_path / "t.pdf",
+        loaded,
+        lsp_certs,
+        ["northmere-council", "eastvale-council"],
     )
 
     def new_page_content(writer) -> None:
@@ -253,8 +259,8 @@ def test_publish_sign_verify_record_publish_gives_a_final_signed_tagged_pdf(site
     for i, partner in enumerate(["northmere-police", "nev-icb", "northmere-council", "eastvale-council"]):
         issued = lsp_certs[partner]
         src = unsigned if i == 0 else signed
-        run("sign", str(src), "--partner", partner, "--key", str(issued.key_pem), "--cert", str(issued.cert_pem),
-            "--content", str(content))  # fmt: skip
+        keys = ["--key", str(issued.key_pem), "--cert", str(issued.cert_pem)]
+        run("sign", str(src), "--partner", partner, *keys, "--content", str(content))
     assert signed.is_file()
     out = run("verify", str(signed), "--ca", str(ca.cert_pem), "--record", "--content", str(content))
     assert "signed by every LSP: final" in out
@@ -279,7 +285,9 @@ def test_publish_sign_verify_record_publish_gives_a_final_signed_tagged_pdf(site
     published = root / "build" / "signed" / "threshold.pdf"
     assert published.read_bytes() == signed.read_bytes()
     index = (root / "build" / "index.html").read_text(encoding="utf-8")
-    assert 'href="signed/threshold.pdf"' in index and "Final: signed by every lead safeguarding partner" in index
+    assert (
+        'href="signed/threshold.pdf"' in index and "Final: signed by every lead safeguarding partner" in index
+    )
     # The final copy: every signature valid, poppler agrees, still tagged PDF/UA.
     final = verify_pdf(published, loaded=loaded, ca=[ca.cert_pem])
     assert final.complete and all(s.valid for s in final.signatures)
@@ -311,3 +319,52 @@ def test_a_signed_pdf_left_in_build_stops_publish(site, lsp_certs, tmp_path):
     with pytest.raises(MasaError, match="has been signed since it was published"):
         publish(content, build, docs=["threshold"], formats=["pdf"])
     assert (build / "threshold.pdf").read_bytes() == before
+
+
+def _readme_signing_commands() -> list[list[str]]:
+    """The masa-docs commands of the README's Signing section, as argument lists."""
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Signing\n", 1)[1].split("\n## ", 1)[0]
+    joined = section.replace("\\\n", " ")
+    return [
+        shlex.split(line.strip())[1:] for line in joined.splitlines() if line.startswith("    masa-docs ")
+    ]
+
+
+def test_the_readme_signing_steps_work_as_written(lsp_certs, ca, tmp_path, monkeypatch):
+    commands = _readme_signing_commands()
+    assert [c[0] for c in commands] == ["sign", "sign", "verify"]
+    office = tmp_path / "office"
+    _copy_example(office / "content")
+    monkeypatch.chdir(office)
+    publish("content", "build", docs=["threshold"], formats=["pdf"])
+    # The files the README names: Andrew Whitcombe's PEM files, Rachel Osei's PKCS#12 file,
+    # the office's trusted CA certificates.
+    andrew = lsp_certs["northmere-council"]
+    shutil.copyfile(andrew.key_pem, "andrew-whitcombe.key.pem")
+    shutil.copyfile(andrew.cert_pem, "andrew-whitcombe.cert.pem")
+    lsp_certs["eastvale-council"].pkcs12(office / "rachel-osei.p12", b"s3cret")
+    shutil.copyfile(ca.cert_pem, "our-trusted-cas.pem")
+    runner = CliRunner()
+    outputs = []
+    for args in commands:
+        res = runner.invoke(main, args, input="s3cret\n", catch_exceptions=False)
+        outputs.append(res.output)
+        assert res.exit_code == 0, res.output
+    assert "sig-northmere-council" in outputs[-1] and "sig-eastvale-council" in outputs[-1]
+    assert "valid" in outputs[-1] and "INVALID" not in outputs[-1]
+    recorded = load_content("content").content.signatures.threshold
+    assert [s.partner for s in recorded] == ["northmere-council", "eastvale-council"]
+    # The other two LSPs sign the same way; publish then shows the final signed copy.
+    for partner in ("nev-icb", "northmere-police"):
+        issued = lsp_certs[partner]
+        args = ["sign", "signed/threshold.pdf", "--partner", partner, "--key", str(issued.key_pem)]
+        assert runner.invoke(main, [*args, "--cert", str(issued.cert_pem)]).exit_code == 0
+    res = runner.invoke(main, ["verify", "signed/threshold.pdf", "--ca", "our-trusted-cas.pem", "--record"])
+    assert res.exit_code == 0 and "signed by every LSP: final" in res.output
+    res = runner.invoke(main, ["publish", "--content", "content", "--out", "build", "--doc", "threshold"])
+    assert res.exit_code == 0, res.output
+    assert "Signed copy signed/threshold.pdf" in res.output and "final" in res.output
+    assert (office / "build" / "signed" / "threshold.pdf").is_file()

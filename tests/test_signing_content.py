@@ -64,10 +64,16 @@ def test_a_previous_report_counts_for_the_next_one_it_is_compared_with(tmp_path)
     root = _copy(tmp_path)
     loaded = load_content(root)
     older, newer = loaded.content.report_periods[-2:]
-    before = (document_fingerprint(loaded, "yearly-report", older), document_fingerprint(loaded, "yearly-report", newer))
+    before = (
+        document_fingerprint(loaded, "yearly-report", older),
+        document_fingerprint(loaded, "yearly-report", newer),
+    )
     _append(root / "reports" / f"{older}.yaml", "\n# an edit\n")
     loaded = load_content(root)
-    after = (document_fingerprint(loaded, "yearly-report", older), document_fingerprint(loaded, "yearly-report", newer))
+    after = (
+        document_fingerprint(loaded, "yearly-report", older),
+        document_fingerprint(loaded, "yearly-report", newer),
+    )
     assert before[0] != after[0] and before[1] != after[1]
 
 
@@ -75,7 +81,9 @@ def test_a_previous_report_counts_for_the_next_one_it_is_compared_with(tmp_path)
 def test_only_full_length_fingerprints_are_accepted(tmp_path, bad):
     root = _copy(tmp_path)
     text = (root / "signatures.yaml").read_text(encoding="utf-8")
-    text = text.replace("    signed_on: 2025-03-10\n", f"    signed_on: 2025-03-10\n    fingerprint: {bad}\n", 1)
+    text = text.replace(
+        "    signed_on: 2025-03-10\n", f"    signed_on: 2025-03-10\n    fingerprint: {bad}\n", 1
+    )
     (root / "signatures.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as exc:
         load_content(root)
@@ -106,7 +114,9 @@ def test_a_stale_signature_is_reported_with_its_place_and_document(tmp_path):
     loaded = load_content(root)
     diags = stale_signature_diagnostics(loaded)
     assert len(diags) == 4
-    assert [(d.line, d.field_path, d.severity) for d in diags[:1]] == [(4, "agreement[0].fingerprint", "warning")]
+    assert [(d.line, d.field_path, d.severity) for d in diags[:1]] == [
+        (4, "agreement[0].fingerprint", "warning")
+    ]
     assert "Collaboration agreement" in diags[0].message and "disputes.yaml" in (diags[0].hint or "")
     meta = document_meta(loaded, "agreement")
     assert meta.draft and any("changed after it was signed" in r for r in meta.draft_reasons)
