@@ -100,3 +100,75 @@ class TestCA:
         )
         cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return Issued(key_pem, cert_pem, key, cert)
+
+
+class TimestampServer:
+    """An RFC 3161 timestamp server on localhost (pyHanko's DummyTimeStamper behind http.server).
+
+    Its RSA certificate is issued by ``ca`` for time stamping only. Use as a context manager;
+    ``url`` is where to send requests.
+    """
+
+    def __init__(self, ca: TestCA) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("masa-docs Test TSA"))
+            .issuer_name(ca.cert.subject)
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(_START)
+            .not_valid_after(_END)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca.key, hashes.SHA256())
+        )
+        self.requests = 0
+
+    def __enter__(self) -> TimestampServer:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import keys as akeys
+        from asn1crypto import tsp
+        from asn1crypto import x509 as ax509
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        stamper = DummyTimeStamper(
+            tsa_cert=ax509.Certificate.load(self.cert.public_bytes(serialization.Encoding.DER)),
+            tsa_key=akeys.PrivateKeyInfo.load(
+                self.key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            ),
+        )
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                server.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(response)))
+                self.end_headers()
+                self.wfile.write(response)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -24,7 +24,7 @@ from masa_docs.load import LoadedContent, document_fingerprint, load_content
 from masa_docs.pdfcheck import check_pdf
 from masa_docs.publish import publish
 from masa_docs.signing import load_signer, pdf_identity, sign_pdf, verify_pdf
-from signing_ca import Issued, TestCA
+from signing_ca import Issued, TestCA, TimestampServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.client]
 
@@ -115,7 +115,10 @@ def test_without_the_extra_rule_pyhanko_rejects_the_earlier_signature(site, load
         _pdf_name(site, "threshold"), tmp_path / "t.pdf", loaded, lsp_certs, ["northmere-council", "nev-icb"]
     )
     first = PdfFileReader(io.BytesIO(out.read_bytes())).embedded_signatures[0]
-    status = validate_pdf_signature(first, diff_policy=DEFAULT_DIFF_POLICY)
+    from pyhanko_certvalidator import ValidationContext
+
+    vc = ValidationContext(trust_roots=[], allow_fetching=False)
+    status = validate_pdf_signature(first, vc, diff_policy=DEFAULT_DIFF_POLICY)
     assert isinstance(status.diff_result, SuspiciousModification)
     assert "StructTreeRoot" in str(status.diff_result)
 
@@ -202,8 +205,10 @@ def test_sign_refuses_wrong_signer_filled_field_unknown_partner_and_stale_pdf(
     signed = _sign_in_order(src, tmp_path / "b.pdf", loaded, lsp_certs, ["eastvale-council"])
     with pytest.raises(MasaError, match="already signed"):
         _sign_in_order(signed, signed, loaded, lsp_certs, ["eastvale-council"])
+    rachel = lsp_certs["eastvale-council"]
     with pytest.raises(MasaError, match="no partner 'eastvale'"):
-        _sign_in_order(signed, signed, loaded, lsp_certs, ["eastvale"])
+        key = load_signer(key=rachel.key_pem, cert=rachel.cert_pem)
+        sign_pdf(signed, signed, loaded=loaded, partner="eastvale", key=key)
     with pytest.raises(MasaError, match="exists already"):
         _sign_in_order(src, signed, loaded, lsp_certs, ["nev-icb"])
     # The content changes after publishing: the PDF no longer matches it.
@@ -368,3 +373,20 @@ def test_the_readme_signing_steps_work_as_written(lsp_certs, ca, tmp_path, monke
     assert res.exit_code == 0, res.output
     assert "Signed copy signed/threshold.pdf" in res.output and "final" in res.output
     assert (office / "build" / "signed" / "threshold.pdf").is_file()
+
+
+def test_a_timestamp_server_makes_it_pades_b_t(site, loaded, lsp_certs, ca, tmp_path):
+    issued = lsp_certs["nev-icb"]
+    out = tmp_path / "t.pdf"
+    with TimestampServer(ca) as tsa:
+        res = CliRunner().invoke(
+            main,
+            ["sign", str(_pdf_name(site, "threshold")), "--partner", "nev-icb", "--key", str(issued.key_pem),
+             "--cert", str(issued.cert_pem), "--timestamp-url", tsa.url, "--out", str(out),
+             "--content", str(site / "content")],
+        )  # fmt: skip
+        assert res.exit_code == 0, res.output
+        assert tsa.requests == 1
+    assert "PAdES B-T (timestamped)" in res.output
+    (check,) = verify_pdf(out, loaded=loaded, ca=[ca.cert_pem]).signatures
+    assert check.valid and check.timestamped
