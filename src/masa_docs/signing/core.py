@@ -627,6 +627,8 @@ def record_signatures(content_dir: Path, results: Sequence[FileVerification]) ->
             entries = per_period.setdefault(res.period, CommentedSeq())
         else:
             entries = data.setdefault(key, CommentedSeq())
+        if isinstance(entries, CommentedSeq) and not entries:
+            entries.fa.set_block_style()  # "threshold: []" becomes a block list
         try:
             rel = os.path.relpath(res.path.resolve(), Path(content_dir).resolve())
         except ValueError:  # pragma: no cover - another drive on Windows
