@@ -390,3 +390,63 @@ def test_a_timestamp_server_makes_it_pades_b_t(site, loaded, lsp_certs, ca, tmp_
     assert "PAdES B-T (timestamped)" in res.output
     (check,) = verify_pdf(out, loaded=loaded, ca=[ca.cert_pem]).signatures
     assert check.valid and check.timestamped
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_signature_blocks_are_never_alone_on_a_page(site, loaded, doc):
+    from masa_docs.render.pdf import pdf_text_pages
+
+    pages = pdf_text_pages(_pdf_name(site, doc).read_bytes())
+    label = "Signature:" if doc == "agreement" else "Signature of "
+    counts = [page.count(label) for page in pages]
+    assert sum(counts) == len(loaded.content.partners)
+    assert all(c == 0 or c >= 2 for c in counts), counts
+
+
+def _artifact_text_forms(pdf, page) -> int:
+    """Form XObjects drawn inside /Artifact marked content on ``page`` that show text."""
+    import pikepdf
+
+    found = 0
+    artifact = 0
+    for operands, op in pikepdf.parse_content_stream(page):
+        name = str(op)
+        if name in ("BMC", "BDC"):
+            artifact = artifact + 1 if (artifact or str(operands[0]) == "/Artifact") else 0
+        elif name == "EMC" and artifact:
+            artifact -= 1
+        elif name == "Do" and artifact:
+            xobject = page.Resources.XObject[str(operands[0])]
+            if xobject.get("/Subtype") == "/Form" and b"TJ" in _form_bytes(xobject):
+                found += 1
+    return found
+
+
+def _form_bytes(xobject) -> bytes:
+    data = xobject.read_bytes()
+    for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
+        data += _form_bytes(inner)
+    return data
+
+
+def test_draft_watermark_is_an_artifact_on_every_page(tmp_path):
+    import pikepdf
+
+    from masa_docs.render import RenderRequest, render
+    from masa_docs.render.context import document_meta
+
+    content = tmp_path / "content"
+    shutil.copytree(example_dir(), content)  # signatures recorded without fingerprints: a draft
+    loaded = load_content(content)
+    assert document_meta(loaded, "threshold").watermarked
+    data = render(loaded, RenderRequest("threshold", "pdf")).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert all(_artifact_text_forms(pdf, page) == 1 for page in pdf.pages)
+    assert check_pdf(data) == []
+
+
+def test_no_watermark_on_the_copy_for_signature(site):
+    import pikepdf
+
+    with pikepdf.open(_pdf_name(site, "threshold")) as pdf:
+        assert all(_artifact_text_forms(pdf, page) == 0 for page in pdf.pages)
