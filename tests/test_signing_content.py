@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -162,3 +163,15 @@ def test_init_starts_without_recorded_signatures(tmp_path):
     for doc in ("arrangements", "agreement", "threshold"):
         meta = document_meta(loaded, doc)
         assert meta.for_signature and all(not s.signed for s in meta.signatures)
+
+
+@pytest.mark.parametrize(
+    ("count", "pages"),
+    [(1, [1]), (3, [3]), (4, [2, 2]), (5, [3, 2]), (6, [3, 3]), (7, [3, 2, 2]), (10, [3, 3, 2, 2])],
+)
+def test_signature_blocks_are_spread_so_none_is_alone(count, pages):
+    from masa_docs.render.context import signature_page_starts
+
+    starts = sorted(signature_page_starts(count))
+    bounds = [0, *starts, count]
+    assert [b - a for a, b in itertools.pairwise(bounds)] == pages

@@ -44,6 +44,7 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -1011,6 +1012,10 @@ def agreement_body(d: Document) -> None:
     )
     tag(d, "{%p endif %}")
     tag(d, "{%p for sig in doc.signatures %}")
+    # Spread the blocks evenly over the pages, so that none is left alone on a page.
+    tag(d, "{%p if sig.page_break_before %}")
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    tag(d, "{%p endif %}")
     t = d.add_table(rows=6, cols=2)
     t.style = d.styles["Table Grid"]
     t.autofit = False

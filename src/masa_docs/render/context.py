@@ -94,10 +94,33 @@ class SignatureBlock:
     signed_on: dt.date | None
     field_name: str  # PDF signature field name, and the HTML id of its box
     tooltip: str  # accessible name of the field
+    #: Start a new page before this block (Word layout): see :func:`signature_page_starts`.
+    page_break_before: bool = False
 
     @property
     def signed(self) -> bool:
         return self.signed_on is not None
+
+
+#: Signature blocks that fit on one page of the agreement together with the sign-off text.
+BLOCKS_PER_PAGE = 3
+
+
+def signature_page_starts(count: int, per_page: int = BLOCKS_PER_PAGE) -> set[int]:
+    """Indexes of the blocks that start a new page, so that no block is alone on a page.
+
+    The blocks are spread evenly over as few pages as hold them (4 → 2 + 2, 5 → 3 + 2,
+    7 → 3 + 2 + 2); up to ``per_page`` blocks stay together on the first page.
+    """
+    pages = max(1, -(-count // per_page))
+    starts: set[int] = set()
+    index = 0
+    for page in range(pages):
+        size = count // pages + (1 if page < count % pages else 0)
+        if page:
+            starts.add(index)
+        index += size
+    return starts
 
 
 @dataclass(frozen=True)
@@ -175,7 +198,8 @@ def signature_field_name(partner_id: str) -> str:
 def signature_blocks(content: Content, key: str, period: str | None = None) -> tuple[SignatureBlock, ...]:
     signed = {s.partner: s for s in content.signatures_for(key, period)}
     blocks = []
-    for p in content.partners:
+    starts = signature_page_starts(len(content.partners))
+    for i, p in enumerate(content.partners):
         s = signed.get(p.id)
         name = (s.signatory if s and s.signatory else None) or p.lsp.name
         blocks.append(
@@ -187,6 +211,7 @@ def signature_blocks(content: Content, key: str, period: str | None = None) -> t
                 signed_on=s.signed_on if s else None,
                 field_name=signature_field_name(p.id),
                 tooltip=f"Signature of {name}, {p.lsp.title}, {p.legal_name}",
+                page_break_before=i in starts,
             )
         )
     return tuple(blocks)
