@@ -271,7 +271,9 @@ def test_draft_until_everyone_signed_then_final(unsigned_pages, signed_pages, do
     unsigned, signed = Page(unsigned_pages[doc]), Page(signed_pages[doc])
     assert not unsigned.find("strong", class_="draft-flag")  # only signatures missing: for signature
     unsigned_signoff = unsigned.text_of(unsigned.find("section", id="sign-off")[0])
-    assert "Not yet signed" in unsigned_signoff and "For signature." in unsigned_signoff
+    # The copy for signature is what the LSPs sign: its words stay true once signed.
+    assert "The date of the digital signature in this block" in unsigned_signoff
+    assert "For signature." in unsigned_signoff and "Not yet signed" not in unsigned_signoff
     assert not signed.find("strong", class_="draft-flag")
     assert "DRAFT" not in without_style(signed_pages[doc])
     signoff = signed.text_of(signed.find("section", id="sign-off")[0])

@@ -176,7 +176,7 @@ def test_unsigned_document_is_for_signature_without_draft_mark(unsigned_threshol
     data, pages = unsigned_threshold
     assert not any("DRAFT" in p for p in pages)
     assert "For signature" in pages[0]
-    assert "Not yet signed" in "\n".join(pages[-2:])
+    assert "The date of the digital signature" in "\n".join(pages[-2:])
     fields = PdfReader(io.BytesIO(data)).get_fields() or {}
     assert set(fields) == {f"sig-{p.id}" for p in loaded.content.partners}
 

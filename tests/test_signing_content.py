@@ -175,3 +175,25 @@ def test_signature_blocks_are_spread_so_none_is_alone(count, pages):
     starts = sorted(signature_page_starts(count))
     bounds = [0, *starts, count]
     assert [b - a for a, b in itertools.pairwise(bounds)] == pages
+
+
+def test_sign_refuses_a_partner_already_recorded_for_this_version(tmp_path):
+    from masa_docs.errors import MasaError
+    from masa_docs.signing import sign_pdf
+
+    root = _copy(tmp_path)
+    fp = _fingerprints(root)["threshold"]
+    _record(root, "threshold", fp, ["nev-icb"])
+    loaded = load_content(root)
+    # Refused before the fields or the key are looked at: a PDF that names the document is enough.
+    pdf = tmp_path / "threshold.pdf"
+    import pikepdf
+
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.docinfo["/Keywords"] = f"masa-docs document threshold, fingerprint {fp}"
+    with doc.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["pdf:Keywords"] = f"masa-docs document threshold, fingerprint {fp}"
+    doc.save(pdf)
+    with pytest.raises(MasaError, match="nev-icb has already signed this version"):
+        sign_pdf(pdf, tmp_path / "out.pdf", loaded=loaded, partner="nev-icb", key=None)  # type: ignore[arg-type]

@@ -229,10 +229,10 @@ def sign_pdf(
 
     Refuses (MasaError, nothing written): an ``out`` that exists and is another file than
     ``pdf`` (a signed copy is signed in place, never replaced), a PDF that is not a masa-docs
-    document, a document
-    whose fingerprint no longer matches the content, an unknown partner or a PDF without that
-    partner's field, a field that is already signed, and a certificate that does not name the
-    partner's LSP (unless ``allow_other_signer``, for someone signing on the LSP's behalf,
+    document, a document whose fingerprint no longer matches the content, an unknown partner
+    or a PDF without that partner's field, a field that is already signed, a partner already
+    recorded in signatures.yaml as having signed this version, and a certificate that does
+    not name the partner's LSP (unless ``allow_other_signer``, for someone signing on the LSP's behalf,
     whose name must then be recorded as ``signatory`` in signatures.yaml).
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -260,6 +260,12 @@ def sign_pdf(
         raise MasaError(
             f"there is no partner '{partner}'",
             did_you_mean(partner, partners) or f"partners: {', '.join(partners)}",
+        )
+    recorded = [s for s in loaded.content.signatures_for(doc, period) if s.partner == partner]
+    if any(s.fingerprint == current for s in recorded):
+        raise MasaError(
+            f"{partner} has already signed this version of the document (see signatures.yaml)",
+            "each LSP signs once; the signed copy is in the signed folder",
         )
     field_name = FIELD_PREFIX + partner
     fields = _fields(data)
