@@ -82,7 +82,8 @@ def _tiny_template(tmp_path: Path, *paragraphs: str) -> Path:
 
 
 def test_outline_snapshot(agreement: bytes, example: LoadedContent, snapshot: object) -> None:
-    assert outline(agreement).replace(example.fingerprint, "<fingerprint>") == snapshot
+    fingerprint = document_meta(example, "agreement").fingerprint
+    assert outline(agreement).replace(fingerprint, "<fingerprint>") == snapshot
 
 
 def test_word_heading_styles_and_clause_numbering(agreement: bytes, lines: list[str]) -> None:
@@ -145,7 +146,7 @@ def test_draft_shows_until_every_lsp_has_signed(
     meta = document_meta(example, "agreement")
     assert meta.draft  # the example awaits the Chief Constable
     assert any(x.startswith("P | Draft Note | DRAFT") and meta.draft_reasons[0] in x for x in lines)
-    fingerprints = [x for x in lines if example.fingerprint in x]
+    fingerprints = [x for x in lines if meta.fingerprint in x]
     assert len(fingerprints) == 2  # on the first page and on the signature page
 
 
@@ -160,10 +161,19 @@ def test_final_when_every_lsp_has_signed(make_content: Callable[..., Path], tmp_
             )
         },
     )
+    # Signatures count once recorded with the fingerprint of the version signed.
+    fp = document_meta(load_content(root), "agreement").fingerprint
+    text = (root / "signatures.yaml").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("agreement:\n")
+    block, sep2, tail = rest.partition("yearly_report:")
+    block = re.sub(r"(    signed_on: [0-9-]+\n)", rf"\1    fingerprint: {fp}\n", block)
+    (root / "signatures.yaml").write_text(head + sep + block + sep2 + tail, encoding="utf-8")
     loaded = load_content(root)
     lines = outline(render_docx(loaded, REQUEST).data).splitlines()
     assert not any("DRAFT" in x for x in lines)
-    assert "P | Normal | **Status: **Final" in lines
+    status = "Signed by every lead safeguarding partner (the signed PDF is the final version)"
+    assert f"P | Normal | **Status: **{status}" in lines
+    assert "P | Normal | **THIS AGREEMENT** is dated 23 March 2026." in lines
     assert "T | row 6 | Date: | 23 March 2026" in lines
 
 
@@ -198,6 +208,7 @@ def test_content_is_text_never_markup_or_template(make_content: Callable[..., Pa
     footer = next(x for x in outline(data).splitlines() if x.startswith("FOOTER |"))
     assert f"Ref. {expected}" in footer  # headers and footers are escaped too
     text = "\n".join(p.text for p in document.paragraphs)
+    text = text.replace(document_meta(loaded, "agreement").fingerprint, "<fingerprint>")  # hex digits
     tables = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert f"Reference: {expected}" in text
     assert "Eastvale & <Vale> Council {{ 6*6 }}" in text + tables
@@ -314,7 +325,7 @@ def test_pdf_text_survives_conversion(agreement_pdf: bytes, example: LoadedConte
         assert format_money(contribution.amount) in text
     for title in CLAUSES:
         assert title.upper() in text  # Heading 1 is in capitals
-    assert "Page 1 of" in text and example.fingerprint[:32] in text
+    assert "Page 1 of" in text and document_meta(example, "agreement").fingerprint[:32] in text
 
 
 @pytest.mark.client

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from masa_docs.errors import MasaError
 from masa_docs.example import example_dir
-from masa_docs.load import load_content
+from masa_docs.load import document_fingerprint, load_content
 from masa_docs.outline import outline
 from masa_docs.render import RenderRequest
 from masa_docs.render.html import HTML_DOCUMENTS, environment, render_document, render_html
@@ -127,10 +127,14 @@ def sign_everything(content: Path) -> None:
     loaded = load_content(content)
     c = loaded.content
     day = "2025-06-30"
-    entries = [{"partner": p.id, "signed_on": day} for p in c.partners]
-    data: dict[str, object] = {"arrangements": entries, "agreement": entries, "threshold": entries}
+
+    def entries(doc: str, period: str | None = None) -> list[dict[str, str]]:
+        fp = document_fingerprint(loaded, doc, period)
+        return [{"partner": p.id, "signed_on": day, "fingerprint": fp} for p in c.partners]
+
+    data: dict[str, object] = {d: entries(d) for d in ("arrangements", "agreement", "threshold")}
     if c.latest_period:
-        data["yearly_report"] = {c.latest_period: entries}
+        data["yearly_report"] = {c.latest_period: entries("yearly-report", c.latest_period)}
     yaml = YAML()
     with open(content / "signatures.yaml", "w", encoding="utf-8") as fh:
         yaml.dump(data, fh)
@@ -273,21 +277,27 @@ def test_one_signature_box_per_lsp_and_the_fingerprint(pages, doc, loaded):
     for p in loaded.content.partners:
         assert p.lsp.name in text
         assert p.legal_name in text
-    assert loaded.fingerprint in text
+    fingerprint = document_fingerprint(
+        loaded, doc, loaded.content.latest_period if doc == "yearly-report" else None
+    )
+    assert fingerprint in text
     (header,) = page.find("header")
-    assert loaded.fingerprint in page.text_of(header)
+    assert fingerprint in page.text_of(header)
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
 def test_draft_until_everyone_signed_then_final(unsigned_pages, signed_pages, doc):
     unsigned, signed = Page(unsigned_pages[doc]), Page(signed_pages[doc])
-    assert unsigned.find("strong", class_="draft-flag")
-    assert "Not yet signed" in unsigned.text_of(unsigned.find("section", id="sign-off")[0])
+    assert not unsigned.find("strong", class_="draft-flag")  # only signatures missing: for signature
+    unsigned_signoff = unsigned.text_of(unsigned.find("section", id="sign-off")[0])
+    # The copy for signature is what the LSPs sign: its words stay true once signed.
+    assert "The date of the digital signature in this block" in unsigned_signoff
+    assert "For signature." in unsigned_signoff and "Not yet signed" not in unsigned_signoff
     assert not signed.find("strong", class_="draft-flag")
     assert "DRAFT" not in without_style(signed_pages[doc])
     signoff = signed.text_of(signed.find("section", id="sign-off")[0])
     assert "Signed on 30 June 2025" in signoff
-    assert "this is the final version" in signoff
+    assert "the final version is the signed copy" in signoff
     assert 'content="final"' in signed_pages[doc]
 
 

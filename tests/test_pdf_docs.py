@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from masa_docs.example import example_dir
-from masa_docs.load import load_content
+from masa_docs.load import document_fingerprint, load_content
 from masa_docs.outline import outline
 from masa_docs.pdfcheck import check_pdf
 from masa_docs.render import RenderRequest, render
@@ -48,7 +48,10 @@ def _threshold_variant(folder: Path, signed: bool) -> tuple[bytes, list[str]]:
     content = folder / "content"
     shutil.copytree(example_dir(), content)
     loaded = load_content(content)
-    entries = [{"partner": p.id, "signed_on": "2025-06-30"} for p in loaded.content.partners]
+    fp = document_fingerprint(loaded, "threshold")
+    entries = [
+        {"partner": p.id, "signed_on": "2025-06-30", "fingerprint": fp} for p in loaded.content.partners
+    ]
     with open(content / "signatures.yaml", "w", encoding="utf-8") as fh:
         YAML().dump({"threshold": entries if signed else []}, fh)
     data = render(load_content(content), RenderRequest("threshold", "pdf")).data
@@ -144,17 +147,17 @@ def test_page_furniture_and_draft_mark_on_every_page(texts, loaded, doc):
     meta = document_meta(loaded, doc)
     total = len(pages)
     for n, page in enumerate(pages, start=1):
-        if meta.draft:
+        if meta.watermarked:
             assert "DRAFT" in page, f"page {n} has no DRAFT mark"
         else:
-            assert "DRAFT" not in page, f"page {n} of a final document says DRAFT"
+            assert "DRAFT" not in page, f"page {n} of a document for signature or signed says DRAFT"
         if n > 1:  # the cover has no running header or page number
             assert f"Page {n} of {total}" in page
             version = "" if meta.spec.periodic else f" v{meta.version}"
             assert f"{meta.partnership} — {meta.title}{version}" in " ".join(page.split())
     flat = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 - the fingerprint may wrap
-    assert loaded.fingerprint in flat(pages[0])
-    assert loaded.fingerprint in flat(pages[-1]) or loaded.fingerprint in flat(pages[-2])
+    assert meta.fingerprint in flat(pages[0])
+    assert meta.fingerprint in flat(pages[-1]) or meta.fingerprint in flat(pages[-2])
 
 
 @pytest.mark.parametrize("doc", HTML_DOCUMENTS)
@@ -169,19 +172,23 @@ def test_table_of_contents_page_numbers_point_at_the_sections(texts, doc, loaded
         assert section.title in body, f"{section.title} is not on page {number}"
 
 
-def test_unsigned_document_has_draft_mark_on_every_page(unsigned_threshold, loaded):
+def test_unsigned_document_is_for_signature_without_draft_mark(unsigned_threshold, loaded):
+    """Only signatures are missing: the copy the LSPs sign, which is final once all have signed."""
     data, pages = unsigned_threshold
-    assert all("DRAFT" in p for p in pages)
-    assert "Not yet signed" in "\n".join(pages[-2:])
+    assert not any("DRAFT" in p for p in pages)
+    assert "For signature" in pages[0]
+    assert "The date of the digital signature" in "\n".join(pages[-2:])
     fields = PdfReader(io.BytesIO(data)).get_fields() or {}
     assert set(fields) == {f"sig-{p.id}" for p in loaded.content.partners}
 
 
-def test_signed_document_is_final_without_draft_mark(signed_threshold, loaded):
+def test_signed_document_points_to_the_signed_copy_without_draft_mark(signed_threshold, loaded):
     data, pages = signed_threshold
     assert not any("DRAFT" in p for p in pages)
-    assert "Final" in pages[0]
-    assert "this is the final version" in " ".join("\n".join(pages[-2:]).split())
+    assert "Signed by every lead safeguarding partner" in " ".join(pages[0].split())
+    assert "the final version is the signed copy, signed/threshold.pdf" in " ".join(
+        "\n".join(pages[-2:]).split()
+    )
     assert "Signed on 30 June 2025" in "\n".join(pages[-2:])
     # The fields are still there, empty, for the digital signatures.
     fields = PdfReader(io.BytesIO(data)).get_fields() or {}

@@ -102,6 +102,13 @@ class FakeChart:
 
 
 def _fingerprint_free(text: str, loaded: LoadedContent) -> str:
+    """The content's and every document's fingerprint replaced by a placeholder."""
+    from masa_docs.load import document_fingerprint
+
+    c = loaded.content
+    for doc in ("arrangements", "threshold", "yearly-report", "agreement"):
+        for period in c.report_periods if doc == "yearly-report" else [None]:
+            text = text.replace(document_fingerprint(loaded, doc, period), "<fingerprint>")
     return text.replace(loaded.fingerprint, "<fingerprint>")
 
 

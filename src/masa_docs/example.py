@@ -15,8 +15,15 @@ def example_dir() -> Path:
     return shipped("content")
 
 
+#: A new partnership starts with no recorded signatures: nobody has signed its documents yet.
+NOT_COPIED = frozenset({"signatures.yaml"})
+
+
 def init_content(dest: Path, *, force: bool = False) -> list[Path]:
-    """Copy the example partnership into ``dest`` (which must be empty or not exist)."""
+    """Copy the example partnership into ``dest`` (which must be empty or not exist).
+
+    The example's recorded signatures (``signatures.yaml``) are not copied.
+    """
     if dest.exists() and any(dest.iterdir()) and not force:
         raise MasaError(
             f"{dest} exists and is not empty", "choose a new folder, or pass --force to overwrite"
@@ -24,6 +31,8 @@ def init_content(dest: Path, *, force: bool = False) -> list[Path]:
     src = example_dir()
     copied = []
     for path in sorted(src.rglob("*")):
+        if path.relative_to(src).as_posix() in NOT_COPIED:
+            continue
         if path.is_file():
             target = dest / path.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -615,6 +615,59 @@ def fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+#: Topic files (by stem; with their Markdown narrative) each document is made from, besides
+#: ``partnership``, ``partners`` and the local ``rules.yaml`` that every document uses. The
+#: arrangements use every topic except the agreement's (and the latest report's dates).
+DOCUMENT_TOPICS: dict[str, tuple[str, ...]] = {
+    "threshold": ("threshold", "sections"),
+    "agreement": ("agreement", "disputes", "funding", "governance", "information-sharing", "liabilities"),
+    "yearly-report": (
+        *("data", "funding", "reviews", "scrutiny", "governance", "agencies", "training", "voice"),
+        "sections",
+    ),
+}
+_ALWAYS = ("partnership", "partners")
+
+
+def document_sources(loaded: LoadedContent, doc: str, period: str | None = None) -> list[str]:
+    """The content files (relative paths) that ``doc`` is made from, as they exist now."""
+    root = loaded.source.root
+    if doc == "arrangements":
+        excluded = {"agreement.yaml", "agreement.md", *UNFINGERPRINTED}
+        names = [p.name for p in sorted(root.iterdir()) if p.is_file() and p.suffix in (".yaml", ".md")]
+        rels = [n for n in names if n not in excluded]
+    else:
+        stems = (*_ALWAYS, *DOCUMENT_TOPICS.get(doc, ()))
+        rels = sorted({f"{stem}{ext}" for stem in stems for ext in (".yaml", ".md")} | LOCAL_FILES)
+        if doc == "yearly-report" and period:
+            rels.append(f"{REPORTS_DIR}/{period}.yaml")
+            previous = loaded.content.previous_period(period) if period in loaded.content.reports else None
+            if previous:
+                rels.append(f"{REPORTS_DIR}/{previous}.yaml")
+    return [rel for rel in rels if (root / rel).is_file()]
+
+
+def document_fingerprint(loaded: LoadedContent, doc: str, period: str | None = None) -> str:
+    """sha256 over only the content ``doc`` (and, for the yearly report, ``period``) is made from.
+
+    Each file counts with its relative path and bytes, so editing the yearly report does not
+    change the agreement's fingerprint. ``signatures.yaml`` never counts. The yearly report
+    counts its own period's file and the previous period's (it compares the two); the
+    arrangements count every topic except the agreement's, plus the period, dates and
+    publication date of the latest yearly report (what they say about it). Full length only.
+    """
+    root = loaded.source.root
+    content = loaded.content
+    h = hashlib.sha256(f"masa-docs document fingerprint 1\0{doc}\0{period or ''}\0".encode())
+    for rel in document_sources(loaded, doc, period):
+        h.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    if doc == "arrangements" and content.latest_period:
+        latest = content.reports[content.latest_period]
+        h.update(f"latest report\0{latest.period}\0{latest.start}\0{latest.end}\0".encode())
+        h.update(f"{latest.published_on}\0".encode())
+    return h.hexdigest()
+
+
 def _display(root: Path, path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

@@ -110,6 +110,7 @@ class PublishResult:
     kept: list[str] = field(default_factory=list)  # earlier outputs left in place
     stale: list[tuple[str, str]] = field(default_factory=list)  # (file, why) kept but not up to date
     removed: list[str] = field(default_factory=list)  # earlier outputs the content no longer has
+    signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -567,6 +568,7 @@ def _commit(out_dir: Path, writes: Sequence[tuple[str, bytes]], removals: Sequen
     try:
         mode = 0o666 & ~_umask()
         for name, data in writes:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)  # signed/<copy>
             _write_file(staging / name, data)
             os.chmod(staging / name, mode)
         steps = [(name, True) for name, _ in writes if name != MANIFEST]
@@ -576,6 +578,8 @@ def _commit(out_dir: Path, writes: Sequence[tuple[str, bytes]], removals: Sequen
             for name, write in steps:
                 target = out_dir / name
                 had = target.exists()
+                target.parent.mkdir(exist_ok=True)
+                (backup / name).parent.mkdir(parents=True, exist_ok=True)
                 if had:
                     try:
                         os.link(target, backup / name)
@@ -614,6 +618,7 @@ def _entry(o: OutputResult, meta: DocumentMeta | None, fingerprint: str) -> dict
         "date": meta.date.isoformat() if meta else None,
         "status": meta.status if meta else None,
         "content_fingerprint": fingerprint,
+        "fingerprint": meta.fingerprint if meta else None,  # the document's own (document_fingerprint)
         "stale": False,
         # arrangements that ended: a historical record with no signature fields
         **({"historical": True} if meta is not None and meta.historical else {}),
@@ -627,6 +632,7 @@ def manifest(
     period: str | None,
     index: tuple[str, bytes],
     periods: Sequence[str] = (),
+    signed: Sequence[Any] = (),
 ) -> bytes:
     """``manifest.json``: every file masa-docs made in the folder, with its sha256, the content
     fingerprint it was built from and whether it is stale (kept from an earlier publish
@@ -660,6 +666,8 @@ def manifest(
             for s in skipped
         ],
     }
+    if signed:  # the signed copies (masa_docs.signing.copies.SignedCopy)
+        body["signed_copies"] = {c.site_name: c.manifest_entry() for c in signed}
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -680,6 +688,7 @@ def index_page(
     files: dict[str, dict[str, Any]],
     skipped: Sequence[SkippedOutput],
     templates: Path | str | None = None,
+    signed: Sequence[Any] = (),
 ) -> bytes:
     """``index.html``: a link to every output in the folder (as listed in the manifest)."""
     import datetime as dt
@@ -705,15 +714,24 @@ def index_page(
                 version=e.get("version") or "",
                 date=format_date(dt.date.fromisoformat(date)) if date else "",
                 stale=e.get("stale_reason") or "",
+                historical=bool(e.get("historical")),
             )
         )
     skipped_entries = [
         SkippedEntry(s.file, title(s.doc), FORMAT_LABELS.get(s.fmt, s.fmt), s.reason) for s in skipped
     ]
     from .resources import template_folders
+    from .signing.copies import index_rows
 
     folders = template_folders(templates).html
-    html = render_index(loaded, entries, skipped_entries, tool_version=__version__, templates=folders)
+    html = render_index(
+        loaded,
+        entries,
+        skipped_entries,
+        tool_version=__version__,
+        templates=folders,
+        signed=index_rows(signed),
+    )
     return html.encode("utf-8")
 
 
@@ -741,6 +759,45 @@ def _previous_outputs(previous: dict[str, Any] | None) -> dict[str, dict[str, An
             continue  # never act on a path a hand-edited manifest points elsewhere
         out[name] = {"content_fingerprint": fallback, **e}
     return out
+
+
+def _previous_signed(previous: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The signed copies an earlier publish put in the folder (``signed/<name>``)."""
+    from .signing.copies import SITE_FOLDER
+
+    recorded = (previous or {}).get("signed_copies") or {}
+    return {
+        n: e
+        for n, e in recorded.items()
+        if isinstance(n, str)
+        and isinstance(e, dict)
+        and n.startswith(f"{SITE_FOLDER}/")
+        and n.count("/") == 1
+        and not n.endswith("/")
+        and ".." not in n
+    }
+
+
+def _preflight_signed(out_dir: Path, before: dict[str, dict[str, Any]], names: Sequence[str]) -> None:
+    """Stop before writing when a signed copy would replace a file in the output folder that is
+    not the copy an earlier publish put there (a file of the user's in its signed/ folder)."""
+    for name in names:
+        path = out_dir / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        entry = before.get(name)
+        if (
+            path.is_symlink()
+            or not path.is_file()
+            or entry is None
+            or entry.get("sha256") != _sha256_file(path)
+        ):
+            raise MasaError(
+                f"{path} is in the way: publish puts the signed copy of a document there, and this file "
+                "is not the copy it published before",
+                "keep signed PDFs in the signed/ folder beside the content (see masa-docs sign --help); "
+                "move this file there or elsewhere, then publish again",
+            )
 
 
 def _preflight(
@@ -858,6 +915,7 @@ def publish(
     progress: Progress | None = None,
     workers: int | None = None,
     templates: Path | str | None = None,
+    signed_dir: Path | str | None = None,
 ) -> PublishResult:
     """Build the documents into ``out_dir``, touching only the files masa-docs made there.
 
@@ -867,6 +925,10 @@ def publish(
     machine keeps its previous file, marked stale in the manifest and the index. One merged
     manifest and index are written. ``templates`` is the partnership's own templates folder
     (or its ``docx/``): its files are used before the shipped ones.
+
+    Signed copies are read from ``signed_dir`` (default: ``signed/`` beside the content),
+    never written there, verified and published as ``signed/<name>`` in ``out_dir``
+    (:mod:`masa_docs.signing.copies`).
 
     Raises :class:`ContentError` (invalid content) or :class:`MasaError` (bad option, a
     render failed, a file in the way, another publish running) and then leaves ``out_dir``
@@ -879,6 +941,10 @@ def publish(
     out_dir = Path(out_dir)
     loaded = load_content(content_dir)  # ContentError: nothing written
     _check_out_dir(out_dir, content_dir)
+    from .signing.copies import guard_signed_pdfs_in_build, signed_copies
+
+    signed_path = Path(signed_dir) if signed_dir is not None else None
+    guard_signed_pdfs_in_build(out_dir, content_dir, signed_path)  # a signed PDF in build/ is kept
     if templates is not None:
         from .resources import user_template_dirs
 
@@ -901,21 +967,32 @@ def publish(
         with private_tempdir():
             pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
         merged = _merge(loaded, out_dir, previous, selected, pairs, metas)
+        # The signed copies (signed/ beside the content) of every document, verified and
+        # published as signed/<name>; the copies an earlier publish made and that are gone now
+        # are removed. Every document's, whatever --doc says, so none is lost from the site.
+        _all_requests, all_metas = plan(loaded) if docs or formats or period else (requests, metas)
+        copies = signed_copies(loaded, content_dir, all_metas, signed_path)
+        signed_writes = [(c.site_name, c.data) for c in copies]
+        before_signed = _previous_signed(previous)
+        signed_removals = [n for n in before_signed if n not in {c.site_name for c in copies}]
+        _preflight_signed(out_dir, before_signed, [*(n for n, _ in signed_writes), *signed_removals])
         # Every period whose report is in the folder, newest first; the newest is yearly-report.*.
         periods = sorted(
             {str(e["period"]) for e in merged.files.values() if e.get("period") and _periodic(e)},
             reverse=True,
         )
         report_period = periods[0] if periods else None
-        index = index_page(loaded, merged.files, merged.skipped, templates)
-        writes = [*merged.writes, (INDEX, index)]
+        index = index_page(loaded, merged.files, merged.skipped, templates, signed=copies)
+        writes = [*merged.writes, *signed_writes, (INDEX, index)]
         writes.append(
             (
                 MANIFEST,
-                manifest(loaded, merged.files, merged.skipped, report_period, (INDEX, index), periods),
+                manifest(
+                    loaded, merged.files, merged.skipped, report_period, (INDEX, index), periods, copies
+                ),
             )
         )
-        _commit(out_dir, writes, merged.removals)
+        _commit(out_dir, writes, [*merged.removals, *signed_removals])
 
     written = {name for name, _ in merged.writes}
     result = PublishResult(
@@ -933,6 +1010,7 @@ def publish(
         kept=merged.kept,
         stale=merged.stale,
         removed=merged.removals,
+        signed=copies,
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)

@@ -44,6 +44,7 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -557,16 +558,26 @@ def agreement_body(d: Document) -> None:
     para(d, "Subtitle", "{{ doc.partnership }}")
     para(d, "Normal", ("Reference: ", "b"), "{{ content.agreement.reference }}")
     para(d, "Normal", ("Version: ", "b"), "{{ doc.version }}, dated {{ doc.date|date }}")
-    para(d, "Normal", ("Status: ", "b"), "{{ 'Draft' if doc.draft else 'Final' }}")
+    para(
+        d,
+        "Normal",
+        ("Status: ", "b"),
+        "{{ 'For signature' if doc.for_signature else ('Draft' if doc.draft else 'Signed by every "
+        "lead safeguarding partner (the signed PDF is the final version)') }}",
+    )
     para(d, "Fingerprint", "Content fingerprint: {{ doc.fingerprint }}")
     tag(d, "{%p if doc.draft %}")
     para(
         d,
         "Draft Note",
-        "DRAFT – not yet in force. This agreement is not final: {{ doc.draft_reasons|join('; ') }}.",
+        "{{ 'FOR SIGNATURE – this agreement becomes final when every lead safeguarding partner has "
+        "signed it digitally; a copy without all their signatures is not final' if "
+        "doc.for_signature else 'DRAFT – not yet in force. This agreement is not final: ' ~ "
+        "doc.draft_reasons|join('; ') }}.",
     )
     tag(d, "{%p endif %}")
-    para(d, "Normal", ("THIS AGREEMENT", "b"), " is dated {{ doc.date|date }}.")
+    # The date of the last signature; a blank line until every LSP has signed.
+    para(d, "Normal", ("THIS AGREEMENT", "b"), " is dated {{ doc.dated }}.")
 
     # ---- parties
     unnumbered(para(d, "Heading 1", "Parties"))
@@ -993,9 +1004,18 @@ def agreement_body(d: Document) -> None:
     )
     para(d, "Fingerprint", "Content fingerprint: {{ doc.fingerprint }}")
     tag(d, "{%p if doc.draft %}")
-    para(d, "Draft Note", "DRAFT – {{ doc.draft_reasons|join('; ') }}.")
+    para(
+        d,
+        "Draft Note",
+        "{{ 'FOR SIGNATURE – awaiting the signature of ' ~ doc.awaiting|join(', ') if "
+        "doc.for_signature else 'DRAFT – ' ~ doc.draft_reasons|join('; ') }}.",
+    )
     tag(d, "{%p endif %}")
     tag(d, "{%p for sig in doc.signatures %}")
+    # Spread the blocks evenly over the pages, so that none is left alone on a page.
+    tag(d, "{%p if sig.page_break_before %}")
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    tag(d, "{%p endif %}")
     t = d.add_table(rows=6, cols=2)
     t.style = d.styles["Table Grid"]
     t.autofit = False
@@ -1058,7 +1078,7 @@ def build_agreement(path: Path) -> None:
     d = _new_document(
         agreement=True,
         header="{{ doc.partnership }} | {{ doc.spec.title }}, version {{ doc.version }}"
-        "{% if doc.draft %} | DRAFT{% endif %}",
+        "{% if doc.watermarked %} | DRAFT{% endif %}",
         footer="Ref. {{ content.agreement.reference }}",
     )
     agreement_body(d)

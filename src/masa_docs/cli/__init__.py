@@ -16,6 +16,7 @@ from . import content as _content
 from . import data as _data
 from . import publish as _publish
 from . import serve as _serve
+from . import signing as _signing
 from . import templates as _templates
 
 
@@ -76,6 +77,6 @@ def _config_defaults(ctx: click.Context) -> dict[str, dict[str, object]] | None:
     return defaults
 
 
-for _module in (_content, _publish, _check, _templates, _data, _serve):
+for _module in (_content, _publish, _check, _templates, _data, _serve, _signing):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FAILED, EXIT_OK, content_option, handle_errors
+from ._common import EXIT_FAILED, EXIT_OK, content_option, handle_errors, print_diagnostics
 
 EDITION_CHOICES = ["wt2023", "wt2018"]  # masa_docs.rules.EDITIONS, kept here so --help stays light
 
@@ -72,6 +72,9 @@ def check(
     from ..load import load_content
 
     loaded = load_content(content_dir)
+    from ..signing import stale_signature_diagnostics
+
+    print_diagnostics(stale_signature_diagnostics(loaded))  # stderr: recorded signatures now stale
     report = run_check(
         loaded,
         edition=edition,

@@ -56,6 +56,9 @@ def validate(content_dir: Path, strict: bool, fmt: str) -> None:
             raise SystemExit(EXIT_INVALID)
         return
     loaded = load_content(content_dir)
+    from ..signing import stale_signature_diagnostics
+
+    print_diagnostics(stale_signature_diagnostics(loaded))  # recorded signatures now stale
     c = loaded.content
     warnings = [*hollow_diagnostics(loaded, strict=strict), *plain_language_diagnostics(loaded)]
     if warnings and strict:

@@ -87,6 +87,13 @@ def summary_table(outputs: list[OutputResult]) -> list[str]:
 @click.option("--jobs", type=click.IntRange(min=1), help="Documents rendered at once (default: the cores).")
 @templates_option
 @quiet_option
+@click.option(
+    "--signed",
+    "signed_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of signed copies to publish (default: signed/ beside the content). Never written.",
+)
 @handle_errors
 def publish(
     content_dir: Path,
@@ -98,6 +105,7 @@ def publish(
     jobs: int | None,
     templates_dir: Path | None,
     quiet_here: bool,
+    signed_dir: Path | None,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
 
@@ -134,12 +142,15 @@ def publish(
         progress=progress,
         workers=jobs,
         templates=templates_dir,
+        signed_dir=signed_dir,
     )
     if not quiet:
         click.echo("")
         for line in summary_table(result.outputs):
             click.echo(line)
-        written = len(result.outputs) + 2  # plus index.html and manifest.json
+        for copy in result.signed:
+            click.echo(f"Signed copy {copy.site_name} (from {copy.source}): {copy.status}")
+        written = len(result.outputs) + 2 + len(result.signed)  # plus index.html and manifest.json
         click.secho(
             f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s "
             f"({count(result.workers, 'worker')}); "

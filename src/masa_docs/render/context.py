@@ -129,10 +129,33 @@ class SignatureBlock:
     signed_on: dt.date | None
     field_name: str  # PDF signature field name, and the HTML id of its box
     tooltip: str  # accessible name of the field
+    #: Start a new page before this block (Word layout): see :func:`signature_page_starts`.
+    page_break_before: bool = False
 
     @property
     def signed(self) -> bool:
         return self.signed_on is not None
+
+
+#: Signature blocks that fit on one page of the agreement together with the sign-off text.
+BLOCKS_PER_PAGE = 3
+
+
+def signature_page_starts(count: int, per_page: int = BLOCKS_PER_PAGE) -> set[int]:
+    """Indexes of the blocks that start a new page, so that no block is alone on a page.
+
+    The blocks are spread evenly over as few pages as hold them (4 → 2 + 2, 5 → 3 + 2,
+    7 → 3 + 2 + 2); up to ``per_page`` blocks stay together on the first page.
+    """
+    pages = max(1, -(-count // per_page))
+    starts: set[int] = set()
+    index = 0
+    for page in range(pages):
+        size = count // pages + (1 if page < count % pages else 0)
+        if page:
+            starts.add(index)
+        index += size
+    return starts
 
 
 @dataclass(frozen=True)
@@ -186,6 +209,34 @@ class DocumentMeta:
         signature requests, never a draft."""
         return self.ended is not None
 
+    #: Organisations whose LSP has not signed yet (their names, in partner order).
+    awaiting: tuple[str, ...] = ()
+    #: Where the signed copy is published (relative to the site), once every LSP has signed.
+    signed_copy: str | None = None
+
+    @property
+    def for_signature(self) -> bool:
+        """A draft only because signatures are missing: the copy the LSPs sign (no DRAFT mark)."""
+        return self.draft and bool(self.awaiting) and len(self.draft_reasons) == 1
+
+    @property
+    def watermarked(self) -> bool:
+        """A draft for another reason than missing signatures: DRAFT on every page."""
+        return self.draft and not self.for_signature
+
+    @property
+    def signed_date(self) -> dt.date | None:
+        """The date of the last signature, once every LSP has signed this version."""
+        dates = [s.signed_on for s in self.signatures if s.signed_on is not None]
+        if self.draft or not dates or len(dates) != len(self.signatures):
+            return None
+        return max(dates)
+
+    @property
+    def dated(self) -> str:
+        """The date of the last signature ('9 March 2026'), or a blank line until then."""
+        return format_date(self.signed_date) if self.signed_date else "________"
+
     @property
     def name(self) -> str:
         return self.spec.name
@@ -218,7 +269,8 @@ def signature_field_name(partner_id: str) -> str:
 def signature_blocks(content: Content, key: str, period: str | None = None) -> tuple[SignatureBlock, ...]:
     signed = {s.partner: s for s in content.signatures_for(key, period)}
     blocks = []
-    for p in content.partners:
+    starts = signature_page_starts(len(content.partners))
+    for i, p in enumerate(content.partners):
         s = signed.get(p.id)
         name = (s.signatory if s and s.signatory else None) or p.lsp.name
         blocks.append(
@@ -230,6 +282,7 @@ def signature_blocks(content: Content, key: str, period: str | None = None) -> t
                 signed_on=s.signed_on if s else None,
                 field_name=signature_field_name(p.id),
                 tooltip=f"Signature of {name}, {p.lsp.title}, {p.legal_name}",
+                page_break_before=i in starts,
             )
         )
     return tuple(blocks)
@@ -279,6 +332,9 @@ def document_meta(
         p = c.partnership
         title, version, date = spec.title, p.version, p.published_on
     ended = ended_notice(c)
+    from ..load import document_fingerprint
+
+    fingerprint = document_fingerprint(loaded, spec.name, period)
     sigs = signature_blocks(c, spec.name, period)
     reasons = []
     unsigned = [b.organisation for b in sigs if not b.signed]
@@ -287,13 +343,22 @@ def document_meta(
         sigs, unsigned, blocking = (), [], ()
     if unsigned:
         reasons.append("awaiting signature by " + and_join(unsigned))
+    names = {p.id: p.legal_name for p in c.partners}
+    # A historical record is never a draft: recorded signatures no longer matter.
+    recorded = [] if ended is not None else c.signatures_for(spec.name, period)
     stale = [
-        s
-        for s in c.signatures_for(spec.name, period)
-        if s.fingerprint and not loaded.fingerprint.startswith(s.fingerprint)
+        names.get(s.partner, s.partner) for s in recorded if s.fingerprint and s.fingerprint != fingerprint
     ]
     if stale:
-        reasons.append("the content changed after it was signed (fingerprint differs)")
+        reasons.append(
+            "the content changed after it was signed by " + and_join(stale) + " (the fingerprint differs)"
+        )
+    unmatched = [names.get(s.partner, s.partner) for s in recorded if not s.fingerprint]
+    if unmatched:
+        reasons.append(
+            "the signature of " + and_join(unmatched) + " is recorded without the fingerprint of the "
+            "version signed (record it with masa-docs verify --record)"
+        )
     reasons.extend(blocking)
     return DocumentMeta(
         spec=spec,
@@ -302,14 +367,23 @@ def document_meta(
         version=version,
         date=date,
         language=c.partnership.language,
-        fingerprint=loaded.fingerprint,
+        fingerprint=fingerprint,
         status="draft" if reasons else "final",
         draft_reasons=tuple(reasons),
         signatures=sigs,
         period=period,
         extra={"area": area} if area else {},
         ended=ended,
+        awaiting=tuple(unsigned),
+        signed_copy=None
+        if reasons
+        else signed_copy_path(f"{spec.name}-{area}" if area else spec.name, period),
     )
+
+
+def signed_copy_path(doc: str, period: str | None = None) -> str:
+    """Where publish puts a document's signed copy in the site: ``signed/threshold.pdf``."""
+    return f"signed/{doc}-{period}.pdf" if period else f"signed/{doc}.pdf"
 
 
 def _easy_read_meta(

@@ -240,6 +240,7 @@ class IndexEntry:
     version: str = ""
     date: str = ""  # the document's date, from the content
     stale: str = ""  # why the file is not up to date (kept from an earlier publish), or ""
+    historical: bool = False  # a document of arrangements that have ended
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def render_index(
     *,
     tool_version: str,
     templates: Path | Sequence[Path] | None = None,
+    signed: Sequence[dict[str, Any]] = (),
 ) -> str:
     """``index.html`` of a build: an accessible list of every output with format and size."""
     folder = _folders(templates)
@@ -267,6 +269,7 @@ def render_index(
         "partners": c.partners,
         "entries": list(entries),
         "skipped": list(skipped),
+        "signed": list(signed),  # signed copies (masa_docs.signing.copies.index_rows)
         "fingerprint": loaded.fingerprint,
         "tool_version": tool_version,
         "stylesheet": stylesheet(folder),

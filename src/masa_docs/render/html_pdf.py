@@ -46,7 +46,13 @@ def pdf_meta(meta: DocumentMeta) -> PdfMeta:
         identity=f"{meta.fingerprint}:{meta.name}:{meta.version}",
         author=meta.partnership,
         subject=f"{meta.title}, version {meta.version}, {meta.status}",
-        keywords=("safeguarding children", meta.partnership, f"content {meta.fingerprint}"),
+        keywords=(
+            "safeguarding children",
+            meta.partnership,
+            # Read back by masa-docs sign and verify (masa_docs.signing.pdf_identity).
+            f"masa-docs document {meta.name}" + (f" {meta.period}" if meta.period else ""),
+            f"fingerprint {meta.fingerprint}",
+        ),
     )
 
 
