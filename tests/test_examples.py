@@ -259,12 +259,13 @@ def test_the_published_record_of_ended_arrangements_expects_no_signature_fields(
     import json
 
     from masa_docs.a11y import _signed_document
-    from masa_docs.publish import OutputResult, manifest, plan
+    from masa_docs.publish import OutputResult, _entry, manifest, plan
 
     for name, historical in (("ended", True), ("two-icbs", False)):
         lc = loaded(name)
         _, metas = plan(lc, docs=["arrangements"], formats=["pdf"])
         out = OutputResult("arrangements", "pdf", "arrangements.pdf", 1, "0" * 64, 1, 0.0)
-        data = json.loads(manifest(lc, [out], [], metas, ("index.html", b"")))
+        files = {out.file: _entry(out, metas["arrangements"], lc.fingerprint)}
+        data = json.loads(manifest(lc, files, [], None, ("index.html", b"")))
         assert data["files"]["arrangements.pdf"].get("historical", False) is historical
         assert _signed_document("arrangements.pdf", data) is not historical

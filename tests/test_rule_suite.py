@@ -675,14 +675,28 @@ def test_fixed_choices_and_ids_are_not_judged_as_text(make_content: Any, tmp_pat
     assert ("reviews", "reviews", 0, "decision") not in found  # 'pending' is a choice, not a placeholder
 
 
-def test_publish_prints_each_documents_status(example_root: Path, tmp_path: Path) -> None:
+def test_publish_prints_each_documents_status(tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    from masa_docs.load import document_fingerprint, load_content
+    from variants import copy_example
+
+    root = copy_example(tmp_path / "content")
+    # Record the arrangements' signatures with the fingerprint of the version signed.
+    fingerprint = document_fingerprint(load_content(root), "arrangements")
+    yaml = YAML()
+    path = root / "signatures.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    for entry in data["arrangements"]:
+        entry["fingerprint"] = fingerprint
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
     result = CliRunner().invoke(
-        main,
-        ["publish", "--content", str(example_root), "--out", str(tmp_path / "build"), "--format", "html"],
+        main, ["publish", "--content", str(root), "--out", str(tmp_path / "build"), "--format", "html"]
     )
     assert result.exit_code == 0, result.output
     assert "arrangements: FINAL" in result.output
-    assert "agreement: DRAFT, because awaiting signature by Chief Constable of Northmere Constabulary." in (
+    assert "agreement: DRAFT, because awaiting signature by Chief Constable of Northmere Constabulary;" in (
         result.output
     )
 

@@ -139,7 +139,7 @@ SPLIT_DOCS = {
 
 def test_rules_carry_the_references_level_and_confidence() -> None:
     pack = load_pack("wt2023")
-    assert "## Corrections after an audit of the rule pack" in REFERENCE.read_text(encoding="utf-8")
+    assert "# ## Corrections after an audit of the rule pack" in REFERENCE.read_text(encoding="utf-8")
     for ref in reference_requirements():
         ref = {**ref, **CORRECTED.get(ref["id"], {})}
         rule = pack.rule(ref["id"])

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-IMPORT_DIR = "from-word"
+IMPORT_DIR = "from-word"  # masa_docs.load.NOT_CONTENT_DIRS: never read as content
 UNPLACED = "unplaced"
 MAPPING_FILE = "mapping.yaml"
 

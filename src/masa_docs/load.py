@@ -552,6 +552,11 @@ def _first_key_line(text: str, key: str, dup_line: int) -> int | None:
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 
 
+#: Folders inside the content folder that are not content: ``from-word/``, the workspace
+#: ``masa-docs init --from FILE.docx`` leaves (its mapping and the text to sort by hand).
+NOT_CONTENT_DIRS = frozenset({"from-word"})
+
+
 def content_files(root: Path) -> list[Path]:
     """The files that make up the content (for the fingerprint), sorted.
 
@@ -559,7 +564,9 @@ def content_files(root: Path) -> list[Path]:
     pipe is never read (:func:`load_content` reports them).
     """
     files = []
-    for folder, _dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root):
+        if Path(folder) == root:
+            dirs[:] = [d for d in dirs if d not in NOT_CONTENT_DIRS]
         for name in names:
             path = Path(folder) / name
             if path.suffix in CONTENT_SUFFIXES and not _outside(root, path) and path.is_file():
@@ -574,6 +581,7 @@ def _stray_files(root: Path, diags: list[Diagnostic]) -> None:
         here = Path(folder)
         dirs.sort()
         if here == root:
+            dirs[:] = [d for d in dirs if d not in NOT_CONTENT_DIRS]
             continue
         rel = here.relative_to(root).as_posix()
         for name in sorted(names):

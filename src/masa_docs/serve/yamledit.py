@@ -132,7 +132,10 @@ def convert(value: Any, schema: Schema, root: Schema) -> Any:
     if isinstance(value, list):
         items = _sub_items(schema, root)
         return CommentedSeq([convert(v, items, root) for v in value])
-    kind = scalar_kind(schema, root)
+    # A scalar typed into a field that also takes an object ('unknown: <reason>'): the scalar
+    # alternatives decide (an integer stays an integer).
+    scalar_alts = [a for a in branches(schema, root) if a.get("type") not in ("object", "array")]
+    kind = scalar_kind({"anyOf": scalar_alts} if scalar_alts else schema, root)
     text = str(value) if not isinstance(value, str) else value
     if kind == "date" and _DATE.match(text.strip()):
         try:
