@@ -14,6 +14,7 @@ from .. import __version__
 from . import check as _check
 from . import content as _content
 from . import data as _data
+from . import diff as _diff
 from . import publish as _publish
 from . import templates as _templates
 
@@ -38,6 +39,6 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.obj = {"debug": debug, "quiet": quiet}
 
 
-for _module in (_content, _publish, _check, _templates, _data):
+for _module in (_content, _publish, _check, _templates, _data, _diff):
     for _command in _module.COMMANDS:
         main.add_command(_command)
