@@ -38,6 +38,12 @@ class PreviousArrangements(Strict):
     effective_date: Date | None = None
     ended_on: Date | None = None
     url: Url | None = None
+    fingerprint: Text | None = Field(
+        default=None, description="The content fingerprint printed on the signed version it replaces."
+    )
+    changes_url: Url | None = Field(
+        default=None, description="Where the summary of what changed (masa-docs diff's changes.html) is published."
+    )
 
 
 class Partnership(Strict):
