@@ -190,7 +190,7 @@ class _Marker:
         if _shape(old) == _shape(new):
             self._diff_nodes(old, new)
         else:  # different inline structure: compare the plain text
-            lead, parts = self.words(old.text_content(), new.text_content())
+            lead, parts = self.words(_inline_text(old), _inline_text(new))
             for child in list(new):
                 new.remove(child)
             new.text = lead
@@ -214,6 +214,20 @@ class _Marker:
                 for p in parts:
                     anchor.addnext(p)
                     anchor = p
+
+
+SPACED = frozenset({"br", "div", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "img"})
+
+
+def _inline_text(el: HtmlElement) -> str:
+    """The text of an element, with a space where a line break or a block separates words."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            spaced = child.tag in SPACED
+            parts.append((" " if spaced else "") + _inline_text(child) + (" " if spaced else ""))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _elements(el: HtmlElement) -> list[HtmlElement]:
@@ -347,6 +361,30 @@ def diff_container(marker: _Marker, old_root: HtmlElement, new_root: HtmlElement
         last[key] = placed
 
 
+CHART_NOTE = (
+    "This chart changed since the old version: the figures that changed are marked in its data table."
+)
+
+
+def _note_changed_charts(old_root: HtmlElement, new_root: HtmlElement) -> None:
+    """Charts are pictures, not text to mark: say after each chart that changed that it did."""
+    before = {_svg_text(svg) for svg in old_root.iter("svg")}
+    for svg in list(new_root.iter("svg")):
+        if _svg_text(svg) not in before:
+            note = html.Element("p", {"class": "diff-note"})
+            strong = html.Element("strong")
+            strong.text = "Changed chart. "
+            strong.tail = CHART_NOTE
+            note.append(strong)
+            note.tail = svg.tail
+            svg.tail = None
+            svg.addnext(note)
+
+
+def _svg_text(svg: HtmlElement) -> str:
+    return " ".join(" ".join(svg.itertext()).split())
+
+
 def mark_changes(old_html: str, new_html: str, *, legend: str, title: str) -> MarkedHtml:
     """The new page with what changed from the old one marked; ``legend`` is a paragraph of
     HTML put at the top of the main content, ``title`` the page's new title."""
@@ -354,7 +392,9 @@ def mark_changes(old_html: str, new_html: str, *, legend: str, title: str) -> Ma
     new_doc = html.document_fromstring(new_html)
     new_body = _body(new_doc)
     marker = _Marker()
-    diff_container(marker, _body(old_doc), new_body)
+    old_body = _body(old_doc)
+    diff_container(marker, old_body, new_body)
+    _note_changed_charts(old_body, new_body)
     head = new_doc.find(".//head")
     if head is not None:
         style = etree.SubElement(head, "style")

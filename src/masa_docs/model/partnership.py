@@ -42,7 +42,8 @@ class PreviousArrangements(Strict):
         default=None, description="The content fingerprint printed on the signed version it replaces."
     )
     changes_url: Url | None = Field(
-        default=None, description="Where the summary of what changed (masa-docs diff's changes.html) is published."
+        default=None,
+        description="Where the summary of what changed (masa-docs diff's changes.html) is published.",
     )
 
 
