@@ -308,6 +308,11 @@ def _body(doc: HtmlElement) -> HtmlElement:
     return found if found is not None else doc
 
 
+def _page_body(doc: HtmlElement) -> HtmlElement:
+    found = doc.find(".//body")
+    return found if found is not None else doc
+
+
 def _pairs(old: list[HtmlElement], new: list[HtmlElement]) -> Iterator[tuple[str, int, int, int, int]]:
     """Opcodes over blocks, with a replaced run split into similar pairs and the rest."""
     sm = SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False)
@@ -390,9 +395,11 @@ def mark_changes(old_html: str, new_html: str, *, legend: str, title: str) -> Ma
     HTML put at the top of the main content, ``title`` the page's new title."""
     old_doc = html.document_fromstring(old_html)
     new_doc = html.document_fromstring(new_html)
-    new_body = _body(new_doc)
+    # the whole page is compared (the cover and footer carry the version and fingerprint);
+    # the legend goes at the start of the main content
+    new_body = _page_body(new_doc)
     marker = _Marker()
-    old_body = _body(old_doc)
+    old_body = _page_body(old_doc)
     diff_container(marker, old_body, new_body)
     _note_changed_charts(old_body, new_body)
     head = new_doc.find(".//head")
@@ -405,6 +412,6 @@ def mark_changes(old_html: str, new_html: str, *, legend: str, title: str) -> Ma
     legend_el = html.fragment_fromstring(
         f'<section class="diff-legend" aria-label="About this marked-up copy">{legend}</section>'
     )
-    new_body.insert(0, legend_el)
+    _body(new_doc).insert(0, legend_el)
     text = html.tostring(new_doc, encoding="unicode", doctype="<!DOCTYPE html>")
     return MarkedHtml(text, marker.insertions, marker.deletions)
