@@ -452,3 +452,52 @@ def test_folder_side_reads_a_published_folder(tmp_path: Path) -> None:
     )
     side = folder_side(folder)
     assert side.published == folder and side.loaded is None and side.version == "3.0"
+
+
+@pytest.mark.slow
+def test_diff_between_two_published_folders(tmp_path: Path, example_root: Path) -> None:
+    from masa_docs.publish import publish
+
+    old_dir = copy_content(tmp_path / "old", OLD_EDITS)
+    publish(old_dir, tmp_path / "old-build", formats=["html", "docx"], workers=1)
+    publish(example_root, tmp_path / "new-build", formats=["html", "docx"], workers=1)
+    out = CliRunner().invoke(
+        main, ["diff", str(tmp_path / "old-build"), str(tmp_path / "new-build"), "--out", str(tmp_path / "c")]
+    )
+    assert out.exit_code == 0, out.output
+    assert "manifest.json:" in out.stdout and "The content fingerprint changed from" in out.stdout
+    assert "only what its manifest records" in out.stdout  # says what it could not compare
+    page = html.fromstring((tmp_path / "c" / "arrangements-changes.html").read_bytes())
+    assert "Young inspectors" in _marks(page, "del")
+    _ins, dels = _revisions((tmp_path / "c" / "agreement-changes.docx").read_bytes())
+    assert "£170,000" in _texts(dels, "delText")
+
+
+def test_sign_off_says_which_signed_version_it_replaces(tmp_path: Path) -> None:
+    from masa_docs.render import RenderRequest
+    from masa_docs.render.html import render_html
+
+    root = copy_content(
+        tmp_path / "content",
+        {
+            "partnership.yaml": replace_once(
+                "  url: https://safeguarding.northmere.gov.uk/arrangements/2022\n",
+                "  url: https://safeguarding.northmere.gov.uk/arrangements/2022\n"
+                "  fingerprint: 0123abcd\n"
+                "  changes_url: https://safeguarding.northmere.gov.uk/arrangements/changes.html\n",
+            )
+        },
+    )
+    loaded = load_content(root)
+    page = html.fromstring(render_html(loaded, RenderRequest("arrangements", "html")))
+    note = page.find_class("signoff-replaces")
+    assert len(note) == 1 and note[0].getparent().get("id") == "sign-off"
+    assert " ".join(note[0].text_content().split()) == (
+        "This version replaces version 2.2, signed as the content with fingerprint 0123abcd. "
+        "What changed since version 2.2."
+    )
+    assert (
+        note[0].find(".//a").get("href") == "https://safeguarding.northmere.gov.uk/arrangements/changes.html"
+    )
+    threshold = html.fromstring(render_html(loaded, RenderRequest("threshold", "html")))
+    assert not threshold.find_class("signoff-replaces")
