@@ -501,3 +501,24 @@ def test_sign_off_says_which_signed_version_it_replaces(tmp_path: Path) -> None:
     )
     threshold = html.fromstring(render_html(loaded, RenderRequest("threshold", "html")))
     assert not threshold.find_class("signoff-replaces")
+
+
+def test_invalid_content_at_a_revision_names_the_revision(
+    tmp_path: Path, example_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    copy_content(
+        repo / "content",
+        {"partners.yaml": replace_once("  kind: police\n", "  kind: police\n  colour: blue\n")},
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "bad")
+    shutil.rmtree(repo / "content")
+    shutil.copytree(example_root, repo / "content")
+    monkeypatch.chdir(repo)
+    out = CliRunner().invoke(main, ["diff", "--from", "HEAD"])
+    assert out.exit_code == 2
+    assert re.search(r"^HEAD:content/partners\.yaml:\d+:\d+: .*unknown key 'colour'", out.output, re.M), (
+        out.output
+    )

@@ -7,6 +7,7 @@ when the repository has one there, so a clause reworded in the template shows in
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import MasaError
+from ..errors import ContentError, MasaError
 from ..load import LoadedContent, load_content
 
 MANIFEST = "manifest.json"
@@ -108,5 +109,15 @@ def revision_side(content_dir: Path, rev: str, workdir: Path) -> Side:
     if listed:
         template = target / "agreement-template.docx"
         template.write_bytes(_git(top, "show", f"{commit}:{AGREEMENT_TEMPLATE}"))
-    loaded = load_content(target / prefix)
+    try:
+        loaded = load_content(target / prefix)
+    except ContentError as exc:  # point at the file as it is named in the repository, at rev
+        root = str(target / prefix)
+        exc.diagnostics = [
+            dataclasses.replace(d, file=f"{rev}:{prefix}{d.file[len(root) :]}")
+            if d.file.startswith(root)
+            else d
+            for d in exc.diagnostics
+        ]
+        raise
     return Side(f"{prefix}/ at {rev} ({commit[:12]})", loaded=loaded, agreement_template=template)
