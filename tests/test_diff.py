@@ -522,3 +522,43 @@ def test_invalid_content_at_a_revision_names_the_revision(
     assert re.search(r"^HEAD:content/partners\.yaml:\d+:\d+: .*unknown key 'colour'", out.output, re.M), (
         out.output
     )
+
+
+def test_key_facts_are_worded_for_people(example: LoadedContent) -> None:
+    c = example.content
+    police = c.partners_of_kind("police")[0]
+    joined = police.model_copy(update={"id": "eastvale-police", "name": "Eastvale Police"})
+    groups = [
+        g.model_copy(update={"chair": "Sam Ortiz"}) if i == 0 else g
+        for i, g in enumerate(c.governance.groups)
+    ]
+    scrutineer = c.scrutiny.scrutineer.model_copy(update={"name": "Jo Bell"})
+    new = c.model_copy(
+        update={
+            "partners": [*c.partners, joined],
+            "governance": c.governance.model_copy(update={"groups": groups}),
+            "scrutiny": c.scrutiny.model_copy(update={"scrutineer": scrutineer}),
+            "threshold": c.threshold.model_copy(update={"levels": c.threshold.levels[:-1]}),
+            "information_sharing": c.information_sharing.model_copy(
+                update={"agreements": c.information_sharing.agreements[1:]}
+            ),
+        }
+    )
+    facts = compare_content(c, new)
+    texts = [x.text for x in facts.changes]
+    last = c.threshold.levels[-1]
+    assert texts == [
+        f"Eastvale Police joined as a statutory partner (chief officer of police); LSP {police.lsp.name}, "
+        f"{police.lsp.title}; DSP {police.dsp.name}, {police.dsp.title}.",
+        f"{c.governance.groups[0].name}: the chair changed from {c.governance.groups[0].chair} to Sam Ortiz.",
+        f"The independent scrutineer changed from {c.scrutiny.scrutineer.name} to Jo Bell "
+        f"(term {scrutineer.term_start.day} {scrutineer.term_start:%B %Y} to "
+        f"{scrutineer.term_end.day} {scrutineer.term_end:%B %Y}).",
+        f"Threshold level removed: {last.number}, {last.name}.",
+        f"Information-sharing agreement removed: {c.information_sharing.agreements[0].name}.",
+    ]
+    assert {x.kind for x in facts.changes} == {"changed", "removed", "added"}
+    left = compare_content(new, c)
+    assert "Eastvale Police is no longer a statutory partner (chief officer of police)." in [
+        x.text for x in left.changes
+    ]
