@@ -421,6 +421,8 @@ def test_cli_diff_errors_are_for_people(
     out = CliRunner().invoke(main, ["diff", "--from", "v9.9"])
     assert out.exit_code == 2
     assert "error: git revision 'v9.9' not found" in out.output and "Traceback" not in out.output
+    out = CliRunner().invoke(main, ["diff", "content", "content", "--out", "content", "--no-pdf"])
+    assert out.exit_code == 2 and "error: content is a content folder" in out.output
     out = CliRunner().invoke(main, ["diff", "content"])
     assert out.exit_code == 2 and "give two folders to compare, or --from REV" in out.output
     bad = copy_content(

@@ -62,6 +62,10 @@ class DiffResult:
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write every output into ``out_dir`` (created if needed); returns the paths written."""
         out = Path(out_dir)
+        if (out / "partnership.yaml").exists():
+            raise MasaError(
+                f"{out} is a content folder", "write the changes to another folder, e.g. --out changes"
+            )
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, data in sorted(self.files.items()):
