@@ -62,6 +62,8 @@ def diff(
     from .. import diff as lib
 
     quiet = bool(ctx.find_root().params.get("quiet"))
+    if out_dir is not None:
+        lib.check_out_dir(out_dir)
     with lib.temp_workdir() as tmp:
         a, b = lib.resolve_sides(
             old, new, rev_from=rev_from, rev_to=rev_to, content_dir=content_dir, workdir=Path(tmp)

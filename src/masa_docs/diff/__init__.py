@@ -62,10 +62,7 @@ class DiffResult:
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write every output into ``out_dir`` (created if needed); returns the paths written."""
         out = Path(out_dir)
-        if (out / "partnership.yaml").exists():
-            raise MasaError(
-                f"{out} is a content folder", "write the changes to another folder, e.g. --out changes"
-            )
+        check_out_dir(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, data in sorted(self.files.items()):
@@ -75,6 +72,14 @@ class DiffResult:
             os.replace(tmp, path)
             written.append(path)
         return written
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse to write into a content folder: never lose a user's file."""
+    if (out / "partnership.yaml").exists():
+        raise MasaError(
+            f"{out} is a content folder", "write the changes to another folder, e.g. --out changes"
+        )
 
 
 # ------------------------------------------------------------------ sides
@@ -399,6 +404,7 @@ __all__ = [
     "Side",
     "compare",
     "compare_content",
+    "check_out_dir",
     "compare_facts",
     "folder_side",
     "resolve_sides",
