@@ -347,7 +347,12 @@ def test_changes_pages_pass_axe(result, tmp_path: Path) -> None:  # type: ignore
     except MasaError as exc:
         pytest.fail(f"{exc.message}. {exc.hint}")
     try:
-        for name in ("changes.html", "arrangements-changes.html", "yearly-report-changes.html"):
+        for name in (
+            "changes.html",
+            "arrangements-changes.html",
+            "threshold-changes.html",
+            "yearly-report-changes.html",
+        ):
             path = tmp_path / name
             path.write_bytes(result.files[name])
             found = checker.check_file(path)

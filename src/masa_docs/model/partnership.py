@@ -39,11 +39,11 @@ class PreviousArrangements(Strict):
     ended_on: Date | None = None
     url: Url | None = None
     fingerprint: Text | None = Field(
-        default=None, description="The content fingerprint printed on the signed version it replaces."
+        default=None, description="The content fingerprint printed on that version when it was signed."
     )
     changes_url: Url | None = Field(
         default=None,
-        description="Where the summary of what changed (masa-docs diff's changes.html) is published.",
+        description="Where the summary of what changed between that version and this one is published.",
     )
 
 
