@@ -569,3 +569,20 @@ def test_key_facts_are_worded_for_people(example: LoadedContent) -> None:
     assert "Eastvale Police is no longer a statutory partner (chief officer of police)." in [
         x.text for x in left.changes
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.client
+def test_pdfs_are_deterministic(result) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from masa_docs.diff import _pdf_meta, agreement_pdf, html_pdf
+
+    new = result.new
+    meta = _pdf_meta("Threshold", "NESCP", "en-GB", dt.date(2026, 3, 2), new)
+    page = result.files["threshold-changes.html"].decode("utf-8")
+    assert html_pdf(page, meta) == html_pdf(page, meta)
+    docx = result.files["agreement-changes.docx"]
+    first = agreement_pdf(docx, meta)
+    assert first == agreement_pdf(docx, meta)
+    assert b"/CreationDate (D:20260302" in first or b"2026-03-02" in first

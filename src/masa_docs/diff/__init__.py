@@ -28,6 +28,8 @@ from .sides import Side, folder_side, revision_side
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..render.pdf import PdfMeta
+
 HTML_DOCS: tuple[str, ...] = ("arrangements", "threshold", "yearly-report")
 SUMMARY_FILE = "changes.html"
 KIND_LABELS = {"added": "Added", "removed": "Removed", "changed": "Changed"}
@@ -236,7 +238,7 @@ def compare(
             )
         )
         if pdf:
-            _agreement_pdf(result, red.data)
+            _agreement_pdf(result, red.data, _pdf_meta("Collaboration agreement", name, language, date, new))
 
     # The HTML documents, marked up.
     from ..documents import DOCUMENTS
@@ -257,9 +259,13 @@ def compare(
         )
         result.files[file] = marked.html.encode("utf-8")
         result.documents.append(DocumentChanges(doc, title, file, marked.insertions, marked.deletions))
-        if pdf:
+        if pdf and date is None:
+            result.skipped.append((f"{doc}-changes.pdf", "no date is known for its metadata"))
+        elif pdf and date is not None:
             say(f"{doc}-changes.pdf")
-            result.files[f"{doc}-changes.pdf"] = _html_pdf(marked.html, title, name, language, date, new)
+            result.files[f"{doc}-changes.pdf"] = html_pdf(
+                marked.html, _pdf_meta(title, name, language, date, new)
+            )
 
     result.files[SUMMARY_FILE] = summary_html(result).encode("utf-8")
     result.files["changes.md"] = summary_markdown(result).encode("utf-8")
@@ -273,41 +279,56 @@ def _manifest_of(side: Side) -> dict[str, Any]:
     return {"content_fingerprint": side.loaded.fingerprint, "files": {}}
 
 
-def _agreement_pdf(result: DiffResult, docx: bytes) -> None:
-    from ..render.libreoffice import LibreOfficeError, LibreOfficeMissing, docx_to_pdf
+def _pdf_meta(title: str, name: str, language: str, date: dt.date, new: Side) -> PdfMeta:
+    """PDF metadata from the content: the date is the new agreement's, never the clock's."""
+    from ..render.pdf import PdfMeta
+
+    identity = (
+        new.loaded.fingerprint
+        if new.loaded is not None
+        else str((new.manifest or {}).get("content_fingerprint"))
+    )
+    return PdfMeta(
+        title=f"What changed: {title} — {name}",
+        lang=language,
+        created=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
+        identity=f"{identity}:{title}:changes",
+        author=name,
+        subject=f"What changed in {title}",
+    )
+
+
+def agreement_pdf(docx: bytes, meta: PdfMeta) -> bytes:
+    """The redline as PDF through LibreOffice, which prints the tracked changes as marked up;
+    made deterministic as the published agreement is."""
+    from ..render.agreement import stabilise_libreoffice_pdf
+    from ..render.libreoffice import docx_to_pdf
+    from ..render.pdf import finalise_pdf
+
+    return finalise_pdf(stabilise_libreoffice_pdf(docx_to_pdf(docx), meta.created), meta)
+
+
+def _agreement_pdf(result: DiffResult, docx: bytes, meta: PdfMeta) -> None:
+    from ..render.libreoffice import LibreOfficeError, LibreOfficeMissing
 
     try:
-        result.files["agreement-changes.pdf"] = docx_to_pdf(docx)
+        result.files["agreement-changes.pdf"] = agreement_pdf(docx, meta)
     except LibreOfficeMissing as exc:
         result.skipped.append(("agreement-changes.pdf", str(exc)))
     except LibreOfficeError as exc:
         result.skipped.append(("agreement-changes.pdf", f"LibreOffice failed: {exc}"))
 
 
-def _html_pdf(html: str, title: str, name: str, language: str, date: dt.date | None, new: Side) -> bytes:
+def html_pdf(html: str, meta: PdfMeta) -> bytes:
+    """A marked-up page as a tagged PDF, through the documents' own renderer."""
     import logging
 
     from ..render.html_pdf import _NOISE
-    from ..render.pdf import PdfMeta, html_to_pdf
+    from ..render.pdf import html_to_pdf
 
     weasy_log = logging.getLogger("weasyprint")
     if _NOISE not in weasy_log.filters:
         weasy_log.addFilter(_NOISE)
-
-    when = date or dt.date(2000, 1, 1)
-    identity = (
-        new.loaded.fingerprint
-        if new.loaded is not None
-        else str((new.manifest or {}).get("content_fingerprint"))
-    )
-    meta = PdfMeta(
-        title=f"What changed: {title} — {name}",
-        lang=language,
-        created=dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC),
-        identity=f"{identity}:{title}:changes",
-        author=name,
-        subject=f"What changed in {title}",
-    )
     return html_to_pdf(html, meta=meta).data
 
 
