@@ -586,3 +586,16 @@ def test_pdfs_are_deterministic(result) -> None:  # type: ignore[no-untyped-def]
     first = agreement_pdf(docx, meta)
     assert first == agreement_pdf(docx, meta)
     assert b"/CreationDate (D:20260302" in first or b"2026-03-02" in first
+
+
+def test_cli_prints_facts_as_json_without_out(tmp_path: Path, example_root: Path) -> None:
+    import json
+
+    old_dir = copy_content(tmp_path / "old", OLD_EDITS)
+    out = CliRunner().invoke(main, ["diff", str(old_dir), str(example_root), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.stdout)
+    paths = [c["path"] for c in body["changes"]]
+    assert "funding.years[2025-26].contributions[northmere-council].amount" in paths
+    assert "narrative[voice]" in paths
+    assert not list(tmp_path.glob("*changes*"))  # nothing written without --out
