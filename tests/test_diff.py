@@ -115,7 +115,7 @@ def test_facts_name_each_change_and_nothing_else(versions: tuple[Side, Side]) ->
         "(+£7,606.00, +4.5%); its share of the total is now 32.6% (was 31.7%)." in texts
     )
     assert "2025-26: the total changed from £536,594.00 to £544,200.00 (+£7,606.00, +1.4%)." in texts
-    assert "Narrative › voice: reworded." in texts
+    assert "voice.md: the section “Young inspectors” was removed." in texts
     # the delegation trail: the old delegation ended, a new one was added (generic path)
     assert any("Delegation (Martin Keeble) › Ended on: now 30 June 2024 (was not given)" in t for t in texts)
     assert any("added Delegation (Priya Lakhani)" in t for t in texts)
@@ -157,6 +157,17 @@ def test_domain_wording_plurals_money_and_unknowns(example: LoadedContent) -> No
     assert "The arrangements now follow Working Together 2018 (was Working Together 2023)." in texts
     if c.partnership.chair.term_ends is not None:
         assert any(t.startswith("Partnership › Chair › Term ends: now not given (was ") for t in texts)
+    voice = c.narrative["voice"]
+    narrative = {**c.narrative, "voice": voice.replace("Get involved", "Join us").replace("phone", "mobile")}
+    texts = [x.text for x in compare_content(c, c.model_copy(update={"narrative": narrative})).changes]
+    assert texts == [
+        "voice.md: the section “Get involved” was removed.",
+        "voice.md: the section “Join us” was added.",
+        "voice.md: other text was reworded.",
+    ]
+    reworded = {**c.narrative, "voice": voice.replace("phone", "mobile")}
+    texts = [x.text for x in compare_content(c, c.model_copy(update={"narrative": reworded})).changes]
+    assert texts == ["Narrative › voice: reworded."]
     assert percent_change(Decimal("3"), Decimal("4")) == "+33.3%"
     assert percent_change(Decimal("0"), Decimal("4")) is None
     assert plural(1, "insertion") == "1 insertion" and plural(2, "insertion") == "2 insertions"

@@ -12,6 +12,7 @@ Nothing is read from the clock: dates come from the content, so the outputs are 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -42,6 +43,7 @@ class DocumentChanges:
     file: str
     insertions: int
     deletions: int
+    pdf: str | None = None  # the PDF beside it, when one was made
 
     @property
     def summary(self) -> str:
@@ -267,6 +269,12 @@ def compare(
                 marked.html, _pdf_meta(title, name, language, date, new)
             )
 
+    result.documents = [
+        dataclasses.replace(d, pdf=d.file.rsplit(".", 1)[0] + ".pdf")
+        if d.file.rsplit(".", 1)[0] + ".pdf" in result.files
+        else d
+        for d in result.documents
+    ]
     result.files[SUMMARY_FILE] = summary_html(result).encode("utf-8")
     result.files["changes.md"] = summary_markdown(result).encode("utf-8")
     return result

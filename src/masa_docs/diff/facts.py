@@ -494,10 +494,44 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
             )
 
 
+def _sections(text: str) -> dict[str, str]:
+    """Markdown split at its headings: heading text -> the section's text ("" before the first)."""
+    out: dict[str, str] = {}
+    current = ""
+    for line in text.splitlines():
+        m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m:
+            current = m.group(1)
+            out.setdefault(current, "")
+        else:
+            out[current] = out.get(current, "") + line + "\n"
+    return {k: " ".join(v.split()) for k, v in out.items()}
+
+
+def _narrative(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
+    """Sections added to or removed from a narrative file, by heading."""
+    for key in [k for k in new.narrative if k in old.narrative]:
+        a, b = _sections(old.narrative[key]), _sections(new.narrative[key])
+        if a == b:
+            continue
+        gone = [h for h in a if h and h not in b]
+        came = [h for h in b if h and h not in a]
+        if not gone and not came:
+            continue  # the same sections, reworded: the generic path says so
+        path = f"narrative[{key}]"
+        for h in gone:
+            yield path, "removed", f"{key}.md: the section “{h}” was removed."
+        for h in came:
+            yield path, "added", f"{key}.md: the section “{h}” was added."
+        if any(a[h] != b[h] for h in a if h in b):
+            yield path, "changed", f"{key}.md: other text was reworded."
+
+
 DOMAIN_RULES: tuple[Callable[[Content, Content], Iterator[tuple[str, Kind, str]]], ...] = (
     _simple,
     _partners,
     _funding,
+    _narrative,
 )
 
 TOPIC_LABELS: dict[str, str] = {"reports": "reports/", "narrative": "narrative (.md files)"}
