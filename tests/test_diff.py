@@ -610,3 +610,49 @@ def test_cli_prints_facts_as_json_without_out(tmp_path: Path, example_root: Path
     assert "funding.years[2025-26].contributions[northmere-council].amount" in paths
     assert "narrative[voice]" in paths
     assert not list(tmp_path.glob("*changes*"))  # nothing written without --out
+
+
+def _docx_words(data: bytes, keep: str) -> list[str]:
+    """Words of the main document with tracked changes accepted (keep="ins") or rejected."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    drop = f"{W}del" if keep == "ins" else f"{W}ins"
+    words: list[str] = []
+    for el in root.iter(f"{W}t", f"{W}delText"):
+        if any(a.tag == drop for a in el.iterancestors()):
+            continue
+        words.extend(re.findall(r"\w+", el.text or ""))
+    return words
+
+
+def test_agreement_redline_accepts_to_new_and_rejects_to_old(result, versions) -> None:  # type: ignore[no-untyped-def]
+    """Accepting every tracked change gives the new agreement's words, rejecting them the old's:
+    every change is tracked and nothing else is."""
+    from masa_docs.diff import _agreement
+
+    old, new = versions
+    red = result.files["agreement-changes.docx"]
+    assert _docx_words(red, "ins") == _docx_words(_agreement(new, []), "ins")
+    assert _docx_words(red, "del") == _docx_words(_agreement(old, []), "ins")
+
+
+def test_a_domain_rule_the_model_outgrew_falls_back_to_the_generic_walk(example: LoadedContent) -> None:
+    """If a field a domain rule reads changes shape (here: threshold levels lose their number),
+    the change is still reported, by the generic walk, and the other domain rules still speak."""
+    c = example.content
+    bare = create_model("BareLevel", id=(str, ...), name=(str, ...))
+    levels = [bare(id=lv.id, name=lv.name) for lv in c.threshold.levels]
+    levels[0] = bare(id=levels[0].id, name="Everyone")
+    old = c.model_copy(update={"threshold": c.threshold.model_copy(update={"levels": levels[:1]})})
+    scrutineer = c.scrutiny.scrutineer.model_copy(update={"name": "Jo Bell"})
+    new = c.model_copy(
+        update={
+            "threshold": c.threshold.model_copy(update={"levels": [bare(id=levels[0].id, name="All")]}),
+            "scrutiny": c.scrutiny.model_copy(update={"scrutineer": scrutineer}),
+        }
+    )
+    texts = [x.text for x in compare_content(old, new).changes]
+    assert texts[0].startswith(
+        f"The independent scrutineer changed from {c.scrutiny.scrutineer.name} to Jo Bell"
+    )
+    assert texts[1:] == ["Threshold › Levels › All › Name: changed from “Everyone” to “All”."]

@@ -17,6 +17,7 @@ not given is said to be "not given", never 0 or none.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ..model import TOPIC_FILES, Content
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["added", "removed", "changed"]
 
@@ -277,8 +280,8 @@ def money_change(old: Decimal, new: Decimal) -> str:
 # ------------------------------------------------------------------ domain phrasing
 
 
-def _by(items: Sequence[Any], attr: str = "id") -> dict[Any, Any]:
-    return {getattr(x, attr): x for x in items}
+def _by(items: Sequence[Any] | None, attr: str = "id") -> dict[Any, Any]:
+    return {getattr(x, attr): x for x in items or ()}
 
 
 def _partners(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
@@ -412,6 +415,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
             "changed",
             f"The partnership chair changed from {o.chair.name} to {n.chair.name}.",
         )
+
+
+def _groups(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     og, ng = _by(old.governance.groups), _by(new.governance.groups)
     for gid, g in ng.items():
         if gid not in og:
@@ -429,6 +435,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     for gid, g in og.items():
         if gid not in ng:
             yield f"governance.groups[{gid}]", "removed", f"Group removed: {g.name}."
+
+
+def _scrutineer(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     os_, ns = old.scrutiny.scrutineer, new.scrutiny.scrutineer
     if os_.name != ns.name:
         yield (
@@ -437,6 +446,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
             f"The independent scrutineer changed from {os_.name} to {ns.name} "
             f"(term {long_date(ns.term_start)} to {long_date(ns.term_end)}).",
         )
+
+
+def _disputes(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     od, nd = _by(old.disputes.stages, "name"), _by(new.disputes.stages, "name")
     for name, s in nd.items():
         if name not in od:
@@ -456,6 +468,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     for name in od:
         if name not in nd:
             yield f"disputes.stages[{name}]", "removed", f"Dispute stage removed: {name}."
+
+
+def _levels(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     ol, nl = _by(old.threshold.levels), _by(new.threshold.levels)
     for lid, lv in nl.items():
         if lid not in ol:
@@ -469,6 +484,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     for lid, lv in ol.items():
         if lid not in nl:
             yield f"threshold.levels[{lid}]", "removed", f"Threshold level removed: {lv.number}, {lv.name}."
+
+
+def _front_doors(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     oc, nc = _by(old.threshold.contacts), _by(new.threshold.contacts)
     for cid, c in nc.items():
         if cid not in oc:
@@ -476,6 +494,9 @@ def _simple(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     for cid, c in oc.items():
         if cid not in nc:
             yield f"threshold.contacts[{cid}]", "removed", f"Front door or contact route removed: {c.name}."
+
+
+def _sharing(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
     oi, ni = _by(old.information_sharing.agreements, "name"), _by(new.information_sharing.agreements, "name")
     for name, a in ni.items():
         if name not in oi:
@@ -530,8 +551,14 @@ def _narrative(old: Content, new: Content) -> Iterator[tuple[str, Kind, str]]:
 DOMAIN_RULES: tuple[Callable[[Content, Content], Iterator[tuple[str, Kind, str]]], ...] = (
     _simple,
     _partners,
+    _groups,
     _funding,
+    _scrutineer,
     _narrative,
+    _levels,
+    _front_doors,
+    _disputes,
+    _sharing,
 )
 
 TOPIC_LABELS: dict[str, str] = {"reports": "reports/", "narrative": "narrative (.md files)"}
@@ -548,7 +575,14 @@ def compare_content(old: Content, new: Content) -> FactChanges:
     handled: set[str] = set()
     domain: list[Change] = []
     for rule in DOMAIN_RULES:
-        for path, kind, text in rule(old, new):
+        try:
+            found = list(rule(old, new))
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            # The model changed shape under a domain rule: the generic walk still says
+            # everything, only in plainer words.
+            log.debug("domain rule %s skipped: %s", rule.__name__, exc)
+            continue
+        for path, kind, text in found:
             handled.add(path)
             if text:
                 domain.append(Change(_topic_of(path), kind, text, path))
