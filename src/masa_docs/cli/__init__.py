@@ -14,6 +14,7 @@ from .. import __version__
 from . import check as _check
 from . import content as _content
 from . import data as _data
+from . import diff as _diff
 from . import publish as _publish
 from . import serve as _serve
 from . import signing as _signing
@@ -77,6 +78,6 @@ def _config_defaults(ctx: click.Context) -> dict[str, dict[str, object]] | None:
     return defaults
 
 
-for _module in (_content, _publish, _check, _templates, _data, _serve, _signing):
+for _module in (_content, _publish, _check, _templates, _data, _serve, _signing, _diff):
     for _command in _module.COMMANDS:
         main.add_command(_command)

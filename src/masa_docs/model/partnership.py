@@ -38,6 +38,13 @@ class PreviousArrangements(Strict):
     effective_date: Date | None = None
     ended_on: Date | None = None
     url: Url | None = None
+    fingerprint: Text | None = Field(
+        default=None, description="The content fingerprint printed on that version when it was signed."
+    )
+    changes_url: Url | None = Field(
+        default=None,
+        description="Where the summary of what changed between that version and this one is published.",
+    )
 
 
 class Successor(Strict):
