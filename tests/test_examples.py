@@ -75,7 +75,8 @@ def readable(html: str, fingerprint: str) -> str:
         elif el.tag in ("td", "th"):
             el.tail = " | " + (el.tail or "")
     lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
-    return "\n".join(line for line in lines if line).replace(fingerprint, "<fingerprint>") + "\n"
+    text = "\n".join(line for line in lines if line).replace(fingerprint, "<fingerprint>") + "\n"
+    return re.sub(r"\b[0-9a-f]{64}\b", "<fingerprint>", text)  # each document's own fingerprint
 
 
 @cache
@@ -91,9 +92,8 @@ def texts(name: str) -> dict[str, str]:
             out[doc + (f"-{period}" if period else "")] = readable(html, lc.fingerprint)
     from masa_docs.render.agreement import render_docx
 
-    out["agreement"] = outline(render_docx(lc, RenderRequest("agreement", "docx")).data).replace(
-        lc.fingerprint, "<fingerprint>"
-    )
+    agreement = outline(render_docx(lc, RenderRequest("agreement", "docx")).data)
+    out["agreement"] = re.sub(r"\b[0-9a-f]{64}\b", "<fingerprint>", agreement)
     return out
 
 

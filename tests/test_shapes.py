@@ -28,7 +28,7 @@ AREAS = ("northmere", "eastvale", "westmoor")
 
 def text_of(page: str) -> str:
     """The readable text of an HTML page: no style, no tags, one line per block."""
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    page = re.sub(r"<style[^>]*>.*?</style>", "", page, flags=re.S)  # the stylesheet and the watermark
     page = re.sub(r"\s+", " ", page)
     page = re.sub(
         r"</?(p|li|h[1-6]|dt|dd|tr|th|td|div|section|ul|ol|dl|caption|table|nav|header|footer)\b[^>]*>",
