@@ -721,3 +721,34 @@ def test_rules_json_lists_every_rule() -> None:
     assert rules["stat-relevant-agency-def"]["confidence"] == "partial"
     assert rules["lead-lsp-signoff"]["docs"] == ["arrangements"]
     assert rules["stat-yearly-report"]["level"] == "must" and rules["yr-contents"]["level"] == "should"
+
+
+# ------------------------------------------------------------------ a threshold without levels
+
+
+def test_a_threshold_without_levels_meets_the_threshold_rules_and_a_hollow_one_does_not(
+    tmp_path: Path,
+) -> None:
+    """An approach without numbered levels is lawful: the threshold rules read its framework
+    (description, routes to help) instead of levels; hollow routes fail them."""
+    import shutil
+
+    from masa_docs.example import example_dir
+
+    root = tmp_path / "no-levels"
+    shutil.copytree(example_dir().parent / "examples" / "no-levels", root)
+    results = check(root)
+    assert results["thr-publish"].status == "pass", results["thr-publish"].message
+    assert results["thr-early-help"].status == "pass", results["thr-early-help"].message
+
+    def hollow_routes(d: Any) -> Any:
+        for route in d["framework"]["routes"]:
+            route["when"] = "TBC"
+            route["what_happens"] = "See our website."
+        return d
+
+    path = root / "threshold.yaml"
+    path.write_text(yaml_edit(hollow_routes)(path.read_text(encoding="utf-8")), encoding="utf-8")
+    results = check(root)
+    assert results["thr-publish"].status == "fail"
+    assert results["thr-early-help"].status == "fail"

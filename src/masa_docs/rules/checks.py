@@ -342,6 +342,24 @@ def filled_in(
     return probe.outcome("filled in: " + ", ".join([*(paths or []), *(min_items or {})]))
 
 
+@register(
+    "threshold_filled_in",
+    params={"paths": list, "levels": list, "framework": list, "min_items": dict, "min_words": int},
+)
+def threshold_filled_in(
+    ctx: CheckContext,
+    paths: list[str] | None = None,
+    levels: list[str] | None = None,
+    framework: list[str] | None = None,
+    min_items: dict[str, int] | None = None,
+    min_words: int = MIN_WORDS,
+) -> Outcome:
+    """:func:`filled_in` for the threshold, whichever shape it has: ``paths`` always, plus
+    ``levels`` for a model with numbered levels or ``framework`` for an approach without levels."""
+    shaped = levels if ctx.content.threshold.has_levels else framework
+    return filled_in(ctx, [*(paths or []), *(shaped or [])], min_items, min_words)
+
+
 def _stem(ctx: CheckContext, text: str) -> Loc:
     from . import parse_path
 
