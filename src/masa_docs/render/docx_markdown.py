@@ -477,7 +477,6 @@ class _Writer:
         table = self.c.add_table(rows=len(rows), cols=ncols)
         if self.table_style:
             table.style = self.table_style
-        self._size_table(table, ncols)
         for r, row in enumerate(rows):
             header = r < header_rows
             if header:
@@ -493,26 +492,29 @@ class _Writer:
         if look is not None:
             look.set(qn("w:firstRow"), "1" if header_rows else "0")
             look.set(qn("w:firstColumn"), "0")
+        self._size_table(table, header_rows)
         return j + 1
 
-    def _size_table(self, table: Table, ncols: int) -> None:
-        """Full text width of the *rendered* document (a Subdoc's own section is Letter)."""
+    def _size_table(self, table: Table, header_rows: int) -> None:
+        """Column widths from the content within the full text width of the *rendered*
+        document (a Subdoc's own section is Letter): :mod:`.docx_tables`, as the Word copies."""
+        from .docx_tables import finish_table
+
         doc = getattr(self.c, "docx", None) or self.c
         try:
             section = doc.sections[-1]
             width = int(section.page_width - section.left_margin - section.right_margin)
-        except (AttributeError, IndexError, TypeError):
+            styles_root = doc.styles.element
+            numbering_root = doc.part.numbering_part.element
+        except (AttributeError, IndexError, TypeError, NotImplementedError):
             return
-        col_width = Emu(width // ncols)
-        for col in table.columns:
-            col.width = col_width
-        for row in table.rows:
-            for cell in row.cells:
-                cell.width = col_width
-        tblW = table._tbl.tblPr.find(qn("w:tblW"))
-        if tblW is not None:
-            tblW.set(qn("w:type"), "pct")
-            tblW.set(qn("w:w"), "5000")
+        finish_table(
+            table._tbl,
+            available_pt=width / 12700,
+            styles_root=styles_root,
+            header_rows=header_rows,
+            numbering_root=numbering_root,
+        )
 
     # ---- inline content
 

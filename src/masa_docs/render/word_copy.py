@@ -500,7 +500,6 @@ class HtmlToDocx:
             table._tbl.tblPr.style = self._table_ids["Table Grid"]
         header_rows = 0
         cell_style = self._style("Table Text")
-        weights = [6.0] * ncols
         for r, (kind, cells) in enumerate(rows):
             tr = table.rows[r]
             if kind == "head" and r == header_rows:
@@ -523,14 +522,12 @@ class HtmlToDocx:
                 if "num" in _classes(cell_el):
                     for p in cell.paragraphs:
                         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if span == 1:
-                    weights[col] = max(weights[col], min(len(_WS.sub(" ", cell_el.text_content())), 60))
                 col += span
         look = table._tbl.tblPr.find(qn("w:tblLook"))
         if look is not None:
             look.set(qn("w:firstRow"), "1" if header_rows else "0")
             look.set(qn("w:firstColumn"), "0")
-        self._size(table, weights)
+        self._size(table, header_rows)
 
     def _cell(self, cell: Any, el: HtmlElement, style: str, bold: bool) -> None:
         first = cell.paragraphs[0]
@@ -545,26 +542,19 @@ class HtmlToDocx:
         if cell._tc[-1].tag.endswith("}tbl"):
             self._set_style(cell.add_paragraph(), style)
 
-    def _size(self, table: Any, weights: list[float]) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import Emu
+    def _size(self, table: Any, header_rows: int) -> None:
+        """Column widths from the content and the text width (:mod:`.docx_tables`)."""
+        from .docx_tables import finish_table
 
         section = self.doc.sections[-1]
         width = int(section.page_width - section.left_margin - section.right_margin)
-        total = sum(weights)
-        widths = [Emu(int(width * w / total)) for w in weights]
-        table.autofit = False
-        for row in table.rows:
-            for idx, cell in enumerate(row.cells):
-                if idx < len(widths):
-                    cell.width = widths[idx]
-        grid = table._tbl.tblGrid
-        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-            col.set(qn("w:w"), str(int(w / 635)))
-        tblw = table._tbl.tblPr.find(qn("w:tblW"))
-        if tblw is not None:
-            tblw.set(qn("w:type"), "pct")
-            tblw.set(qn("w:w"), "5000")
+        finish_table(
+            table._tbl,
+            available_pt=width / 12700,
+            styles_root=self.doc.styles.element,
+            header_rows=header_rows,
+            numbering_root=self.doc.part.numbering_part.element,
+        )
 
     # ---- inline content
 
