@@ -358,7 +358,9 @@ def _first_key_line(text: str, key: str, dup_line: int) -> int | None:
 
 def content_files(root: Path) -> list[Path]:
     """The files that make up the content (for the fingerprint), sorted."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".md")]
+    # Logo images are content too: a new logo changes the documents (see masa_docs.brand).
+    suffixes = (".yaml", ".yml", ".md", ".png", ".jpg", ".jpeg")
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -483,6 +485,9 @@ def load_content(root: Path | str) -> LoadedContent:
     except ValidationError as exc:  # pragma: no cover - every topic validated above
         raise ContentError(_validation_diagnostics(exc, smap)) from None
     problems = cross_check(content)
+    from .brand import check_brand
+
+    problems += check_brand(content, root)
     errors = [
         smap.diagnostic(p.loc, p.message, hint=p.hint, key=p.key, severity=p.severity) for p in problems
     ]

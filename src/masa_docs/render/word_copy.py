@@ -70,6 +70,24 @@ SKIP_TAGS = frozenset(
 )
 SKIP_CLASSES = frozenset({"skip-link", "page-footer", "toc", "print-only", "screen-only", "signature-box"})
 CLASS_STYLES = {"cover-partnership": "Subtitle", "cover-version": "Subtitle"}
+CALLOUT_CLASSES = frozenset({"emergency"})
+CALLOUT_COLOUR = "A4001D"  # the stylesheet's .emergency border
+LOGO_HEIGHT_CM = 1.8
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _qn(name: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(name)
+
+
+def _pt(points: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(points)
+
+
 BLOCK_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -287,8 +305,12 @@ class HtmlToDocx:
         if tag == "p":
             cls = _classes(el)
             pstyle = next((CLASS_STYLES[c] for c in cls if c in CLASS_STYLES), style)
+            if cls & CALLOUT_CLASSES:
+                return self._callout(el, container, pstyle, first)
             para = self._paragraph(container, pstyle, el, first)
             return first if para is None else None
+        if tag == "ul" and "cover-logos" in _classes(el):
+            return self._logos(el, container, first)
         if tag in ("ul", "ol"):
             first = self._list(el, container, first)
             return first
@@ -317,6 +339,71 @@ class HtmlToDocx:
             return first
         # Containers: section, div, header, main, footer, article, aside, li, dd, dt, details …
         return self._flow(el, container, style, first=first)
+
+    # ---- callouts and logos
+
+    def _callout(self, el: HtmlElement, container: Any, style: str, first: Any) -> Any:
+        """A callout box (the threshold's emergency notice): bold, in a red 3 pt box, as on the
+        page and in the PDF."""
+        from docx.oxml.parser import OxmlElement
+
+        saved = self._base
+        self._base = replace(saved, bold=True)
+        try:
+            para = self._paragraph(container, style, el, first)
+        finally:
+            self._base = saved
+        if para is None:
+            return first
+        ppr = para._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        for side in ("top", "left", "bottom", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(_qn("w:val"), "single")
+            edge.set(_qn("w:sz"), "24")  # eighths of a point: 3 pt
+            edge.set(_qn("w:space"), "6")
+            edge.set(_qn("w:color"), CALLOUT_COLOUR)
+            borders.append(edge)
+        # CT_PPr order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl,
+        # numPr, suppressLineNumbers, pBdr, shd, …
+        ppr.insert_element_before(
+            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+            "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+            "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+            "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+            "w:pPrChange",
+        )  # fmt: skip
+        para.paragraph_format.left_indent = _pt(6)
+        para.paragraph_format.right_indent = _pt(6)
+        para.paragraph_format.space_before = _pt(9)
+        para.paragraph_format.space_after = _pt(12)
+        para.paragraph_format.keep_together = True
+        return None
+
+    def _logos(self, el: HtmlElement, container: Any, first: Any) -> Any:
+        """The partners' logos on the cover: one line of pictures, each with its alt text."""
+        import base64
+
+        from docx.shared import Cm
+
+        para = None
+        for img in el.iter("img"):
+            src = img.get("src") or ""
+            head, _, payload = src.partition(",")
+            if head not in ("data:image/png;base64", "data:image/jpeg;base64"):
+                continue
+            if para is None:
+                para = self._new(container, "Normal", first)
+            run = para.add_run()
+            run.add_picture(io.BytesIO(base64.b64decode(payload)), height=Cm(LOGO_HEIGHT_CM))
+            alt = clean_text(img.get("alt") or "")
+            for doc_pr in run._r.iter(f"{{{WP_NS}}}docPr"):
+                doc_pr.set("descr", alt)
+                doc_pr.set("title", alt)
+            if img.getnext() is not None or img.getparent().getnext() is not None:
+                para.add_run("\u2003\u2003")
+        return first if para is None else None
 
     # ---- headings and bookmarks
 
