@@ -27,7 +27,7 @@ __all__ = [
     "contrast_ratio",
 ]
 
-DEFAULT_COLOUR = "#1d4f91"  # the house blue (8.4:1 with white)
+DEFAULT_COLOUR = "#1d4f91"  # the house blue (8.1:1 with white)
 MAX_LOGO_BYTES = 1_000_000
 MAX_LOGO_PIXELS = 4000
 MIN_LOGO_PIXELS = 32

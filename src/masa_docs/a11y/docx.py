@@ -155,7 +155,7 @@ def structure_problems(data: bytes, name: str) -> list[A11yProblem]:
                 f"table {index} (first cell '{cell}')",
             )
 
-    if body is not None:
+    if body is not None and doc.main is not None:
         from masa_docs.render.docx_tables import narrow_columns
 
         rels = doc._rels(doc.main)

@@ -546,7 +546,9 @@ def expenditure_chart(e: Expenditure) -> Chart:
             )
         few = len(lines) * (2 if has_actual else 1) <= FEW_BARS
         if few:  # a handful of bars: each says its amount
-            ax.bar_label(planned_bars, [format_money(r.planned) for r in e.rows], padding=4, fontsize=LEGEND_PT)
+            ax.bar_label(
+                planned_bars, [format_money(r.planned) for r in e.rows], padding=4, fontsize=LEGEND_PT
+            )
             if actual_bars is not None:
                 ax.bar_label(
                     actual_bars,

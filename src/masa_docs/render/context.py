@@ -279,9 +279,6 @@ def template_context(loaded: LoadedContent, meta: DocumentMeta) -> dict[str, Any
         "partnership": c.partnership,
         "partners": c.partners,
     }
-    from ..brand import brand_context
-
-    ctx["brand"] = brand_context(loaded)
     if meta.period:
         ctx["report"] = c.reports[meta.period]
         prev = c.previous_period(meta.period)

@@ -45,7 +45,7 @@ __all__ = [
 CELL_PADDING_PT = 2 * 5.4 + 2.0
 NARROW_MARGIN_TWIPS = 57
 _BREAK = re.compile(r"(?<=[-/\u2010\u2013])")
-_SPACE = re.compile(r"[\s\u200b]+")
+_SPACE = re.compile(r"[ \t\n\r\f\v\u200b]+")  # not no-break spaces
 
 
 def _w(tag: str) -> str:

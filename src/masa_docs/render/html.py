@@ -182,9 +182,11 @@ def render_document(
     meta = document_meta(loaded, request.doc, period=request.period, blocking=request.blocking)
     folder = templates or templates_dir()
     ctx = template_context(loaded, meta)
+    from ..brand import brand_context
     from ..model.schedule import schedule
 
     ctx.update(
+        brand=brand_context(loaded),  # the cover's colour and logos
         toc=list(meta.spec.sections),
         compliance=compliance_rows(loaded, request.doc, meta.period),
         stylesheet=stylesheet(folder),

@@ -5,6 +5,10 @@
   cut off from what it introduces). Read from the PDF's structure tree: each structure
   element's marked content says which page it is drawn on, in reading order. Repeated
   table header rows (in a ``THead``) are drawn on every page by design and are not counted.
+* :func:`weasyprint_layout_problems` — the same two checks on WeasyPrint's page layout of an
+  HTML page (the layout its PDF is written from). WeasyPrint tags each page's part of a table
+  as a structure element of its own, so a split row cannot be told from two rows in its PDF;
+  its layout boxes still know which HTML row they belong to.
 * :func:`broken_table_words` — words of a Word document's tables that LibreOffice breaks
   across lines inside the word ("S / h / o / u / l / d", "Citatio / n"): the converted PDF's
   words (poppler's ``pdftotext -bbox-layout``) are joined line to line and compared with the
@@ -18,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LayoutProblem", "broken_table_words", "pdf_layout_problems"]
+__all__ = ["LayoutProblem", "broken_table_words", "pdf_layout_problems", "weasyprint_layout_problems"]
 
 _HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 
@@ -88,7 +92,7 @@ def pdf_layout_problems(pdf: bytes) -> list[LayoutProblem]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    tree = reader.trailer["/Root"].get("/StructTreeRoot")
+    tree: Any = reader.root_object.get("/StructTreeRoot")
     if tree is None:
         raise ValueError("the PDF is not tagged: its layout cannot be read back")
     role_map = tree.get_object().get("/RoleMap") or {}
@@ -146,6 +150,82 @@ def pdf_layout_problems(pdf: bytes) -> list[LayoutProblem]:
                 )
             )
     return sorted(problems, key=lambda p: (p.page, p.check))
+
+
+def weasyprint_layout_problems(html: str) -> list[LayoutProblem]:
+    """Table rows split across pages and pages ending with a heading, in WeasyPrint's layout
+    of ``html`` (rendered as :func:`masa_docs.render.pdf.html_to_pdf` renders it)."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    from .pdf import ALLOWED_FETCH_PROTOCOLS, PDF_VARIANT
+
+    fetcher = URLFetcher(allowed_protocols=ALLOWED_FETCH_PROTOCOLS)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+    row_pages: dict[Any, list[int]] = {}
+    rows: list[Any] = []
+    problems: list[LayoutProblem] = []
+    last = len(document.pages) - 1
+    for number, page in enumerate(document.pages):
+        last_leaf: Any = None
+        for box, ancestors in _boxes(page._page_box, ()):
+            element = getattr(box, "element", None)
+            tag = getattr(element, "tag", "")
+            parent = ancestors[-2] if len(ancestors) > 1 and ancestors[-1] is element else None
+            if tag == "tr" and getattr(parent, "tag", "") != "thead":
+                if element not in row_pages:
+                    row_pages[element] = []
+                    rows.append(element)
+                if number not in row_pages[element]:
+                    row_pages[element].append(number)
+            if not getattr(box, "children", None) and (box.height or 0) > 0:
+                last_leaf = (box, ancestors)
+        if last_leaf is not None and number != last:
+            heading = next(
+                (a for a in reversed(last_leaf[1]) if getattr(a, "tag", "") in _HTML_HEADINGS), None
+            )
+            if heading is not None:
+                text = " ".join("".join(heading.itertext()).split())[:60]
+                problems.append(
+                    LayoutProblem(
+                        "heading-at-page-foot",
+                        number + 1,
+                        f"the page ends with the heading '{text}'; it should move to the next page "
+                        "with what follows it",
+                    )
+                )
+    for element in rows:
+        pages = row_pages[element]
+        if len(pages) > 1:
+            cells = element.findall("./th") + element.findall("./td")
+            text = " ".join("".join(cells[0].itertext()).split())[:40] if cells else ""
+            problems.append(
+                LayoutProblem(
+                    "row-split",
+                    pages[0] + 1,
+                    f"the table row '{text}' is split across pages "
+                    + " and ".join(str(p + 1) for p in pages),
+                )
+            )
+    return sorted(problems, key=lambda p: (p.page, p.check))
+
+
+_HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _boxes(box: Any, elements: tuple[Any, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """Every box under ``box`` in document order, with the HTML elements it is inside
+    (margin boxes, such as the running head, are left out)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.MarginBox):
+        return
+    element = getattr(box, "element", None)
+    if element is not None and (not elements or elements[-1] is not element):
+        elements = (*elements, element)
+    yield box, elements
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child, elements)
 
 
 def broken_table_words(docx: bytes, pdf: bytes) -> list[LayoutProblem]:

@@ -42,6 +42,7 @@ from ..errors import MasaError
 from ..markdown import is_safe_link
 from . import RenderedOutput, RenderRequest
 from .context import format_date
+from .docx_common import clean_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -95,7 +96,6 @@ BLOCK_TAGS = frozenset(
         "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "body",
     }
 )  # fmt: skip
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _WS = re.compile(r"[ \t\n\r\f]+")
 MONOSPACE_FONT = "Courier New"
 BREAK = "\x00"  # marks a <br> among the text segments (never in parsed HTML text)
@@ -476,9 +476,10 @@ class HtmlToDocx:
     def _restart_numbering(self, style: str, start: int) -> tuple[int, int] | None:
         """A new ``w:num`` on the style's abstract numbering that starts at ``start``."""
         from docx.oxml.ns import qn
-        from docx.oxml.numbering import CT_Num
 
-        num_pr = self._style_num(style)
+        from .docx_common import new_num, style_numbering
+
+        num_pr = style_numbering(self.styles, style)
         if num_pr is None:
             return None
         style_num, ilvl = num_pr
@@ -487,22 +488,7 @@ class HtmlToDocx:
         if num is None:
             return None
         abstract = int(num.find(qn("w:abstractNumId")).get(qn("w:val")))
-        used = {int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))}
-        new = CT_Num.new(max(used, default=0) + 1, abstract)
-        numbering._insert_num(new)
-        new.add_lvlOverride(ilvl=ilvl).add_startOverride(start)
-        return int(new.numId), ilvl
-
-    def _style_num(self, style: str) -> tuple[int, int] | None:
-        s = self.styles[style]
-        while s is not None:
-            ppr = s.element.pPr
-            num_pr = ppr.numPr if ppr is not None else None
-            if num_pr is not None and num_pr.numId is not None:
-                ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
-                return int(num_pr.numId.val), ilvl
-            s = s.base_style
-        return None
+        return new_num(numbering, self.styles.element, abstract, ilvl, start), ilvl
 
     # ---- definition lists
 
@@ -738,27 +724,13 @@ class HtmlToDocx:
                     run.text = clean_text(line)
 
     def _hyperlink(self, para: Any, link: tuple[str, str]) -> Any:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        from docx.oxml.ns import qn
-        from docx.oxml.parser import OxmlElement
+        from .docx_common import add_hyperlink
 
-        element = OxmlElement("w:hyperlink")
         kind, target = link
-        if kind == "url":
-            element.set(qn("r:id"), para.part.relate_to(target, RT.HYPERLINK, is_external=True))
-        else:
-            element.set(qn("w:anchor"), target)
-        element.set(qn("w:history"), "1")
-        para._p.append(element)
-        return element
+        return add_hyperlink(para, url=target) if kind == "url" else add_hyperlink(para, anchor=target)
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def clean_text(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold."""
-    return _XML_INVALID.sub("", text)
 
 
 def _has_text(segs: list[_Seg]) -> bool:
