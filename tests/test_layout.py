@@ -72,8 +72,19 @@ def test_column_widths_share_out() -> None:
     assert column_widths([80, 90], [100, 200], 150) == [80, 90]
 
 
+def _arial(document: docx.document.Document) -> None:
+    """Arial, as in masa-docs' Word templates (the widths are measured with its metrics)."""
+    rpr = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), "Arial")
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
 def _table_docx(cells: list[list[str]], *, sized: bool) -> bytes:
     document = docx.Document()
+    _arial(document)
     table = document.add_table(rows=len(cells), cols=len(cells[0]))
     for r, row in enumerate(cells):
         for c, text in enumerate(row):

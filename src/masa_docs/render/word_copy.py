@@ -852,7 +852,7 @@ def _enlarge_type(document: Any, min_pt: float) -> None:
 
 
 def _fill_header_footer(document: Any, meta: DocumentMeta) -> None:
-    header_text = f"{meta.partnership} | {meta.title}"
+    header_text = f"{meta.partnership} | {meta.running_title}"  # one line: the shortened title
     if not meta.spec.periodic:
         header_text += f", version {meta.version}"
     if meta.draft:
