@@ -245,3 +245,11 @@ def test_pdfs_keep_headings_with_their_text_and_rows_whole(loaded, doc: str) -> 
     else:  # WeasyPrint's layout of the HTML its PDF is written from
         problems = weasyprint_layout_problems(render_document(loaded, RenderRequest(doc, "pdf")).html)
     assert [str(p) for p in problems] == []
+
+
+def test_pictures_choose_the_first_pages_the_sign_off_and_a_chart() -> None:
+    from masa_docs.pictures import choose_pages
+
+    pages = ["Cover", "Contents", "Text", "Figure 1: Early help", "Figure 2: more", "Sign-off by the LSPs"]
+    assert choose_pages(pages) == {1: "first", 2: "second", 4: "chart", 6: "sign-off"}
+    assert choose_pages(["Only page"]) == {1: "first"}

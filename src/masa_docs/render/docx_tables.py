@@ -16,7 +16,7 @@ Text is measured with the real font metrics of Liberation Sans (metric-compatibl
 the Word templates' font; matplotlib's bundled DejaVu Sans, which is wider, when it is not
 installed) at the size each paragraph is drawn at, bold where the run is bold. A word is what a
 line may not be broken inside: break opportunities are spaces and the places after a hyphen or
-a slash (:func:`words`).
+a slash (:func:`words`). A template set in a font wider than Arial would need its own metrics.
 """
 
 from __future__ import annotations
