@@ -269,6 +269,31 @@ def test_docx_header_row_switched_off_counts_as_missing() -> None:
     assert [p.check for p in off] == ["docx:table-header"]
 
 
+def _docx_with_column(width_twips: int, word: str) -> bytes:
+    from docx.oxml.ns import qn
+
+    doc_bytes = _docx(good=True)
+    from docx import Document
+
+    doc = Document(io.BytesIO(doc_bytes))
+    table = doc.tables[0]
+    table.cell(1, 1).text = word
+    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    grid[1].set(qn("w:w"), str(width_twips))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_docx_column_narrower_than_its_longest_word_is_reported() -> None:
+    # "Should" at 11 pt Arial is about 33 pt wide, plus 12.8 pt of cell margins: 360 twips
+    # (18 pt) breaks it letter by letter, 1440 twips (72 pt) holds it.
+    narrow = structure_problems(_docx_with_column(360, "Should"), "threshold.docx")
+    assert [(p.check, p.where) for p in narrow] == [("docx:table-width", "table 1")]
+    assert "'Should'" in narrow[0].message and "column 2" in narrow[0].message
+    assert structure_problems(_docx_with_column(1440, "Should"), "threshold.docx") == []
+
+
 def test_not_a_docx_is_reported_not_raised() -> None:
     (problem,) = check_docx_bytes(b"not a zip", "broken.docx")
     assert problem.check == "docx:unreadable"

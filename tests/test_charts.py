@@ -360,3 +360,51 @@ def test_comparator_label() -> None:
 
     assert Comparator(name="England", value=Decimal("22.1"), as_of="2024-25").label == "England (2024-25)"
     assert Comparator(name="England", value=Decimal("22.1")).label == "England"
+
+
+# ------------------------------------------------------------------ issue 14: charts that tell the truth
+
+
+def _texts(svg: str) -> list[str]:
+    return [" ".join(t.split()) for t in re.findall(r"<text[^>]*?>(.*?)</text>", svg, re.S)]
+
+
+def test_line_values_far_from_zero_get_a_fitted_axis_that_says_where_it_starts() -> None:
+    bottom, top, from_zero = ch.value_axis([40.0, 44.0, 48.0, 45.5])
+    assert not from_zero and 30 <= bottom < 40 and 48 < top <= 55
+    assert ch.axis_label("percent", bottom, ch._axis_formatter("percent")) == (
+        f"Per cent\n(axis starts at {bottom:g}%)"
+    )
+    # Values that reach down near zero keep the zero baseline, and the label says nothing more.
+    assert ch.value_axis([5.0, 20.0, 48.0])[::2] == (0.0, True)
+    assert ch.axis_label("count", 0.0, ch._axis_formatter("count")) == "Number"
+    texts = _texts(_trend().svg)
+    assert "(axis starts at 18%)" in texts and "0%" not in texts
+
+
+def test_a_chart_with_one_series_has_no_legend() -> None:
+    now = _result(["44", "46", "45", "47"], None, {})
+    chart = ch.metric_chart(r.MetricSummary(_metric(), now, None, None), "2025-26")
+    assert "2025-26" not in _texts(chart.svg)  # no one-item legend
+    _, fy = _year()
+    lines = [line.model_copy(update={"actual": None}) for line in fy.expenditure]
+    fy = fy.model_copy(update={"expenditure": lines})
+    planned_only = ch.expenditure_chart(r.expenditure(fy, D("300000")))
+    assert "Planned" not in _texts(planned_only.svg)
+
+
+def test_few_bars_carry_their_values_and_start_at_zero(charts: dict[str, ch.Chart]) -> None:
+    texts = _texts(charts["expenditure"].svg)
+    for amount in ("£180,000", "£176,500", "£30,000", "£31,200"):
+        assert amount in texts
+    assert texts[0] == "£0"  # the first tick of the value axis: bars from zero
+
+
+def test_long_labels_are_wrapped_never_cut() -> None:
+    label = (
+        "Business unit staff (business manager, two coordinators, data analyst, training "
+        "coordinator, administrator)"
+    )
+    wrapped = ch._wrap(label, 30)
+    assert "…" not in wrapped and " ".join(wrapped.split()) == label
+    assert max(len(line) for line in wrapped.splitlines()) <= 30

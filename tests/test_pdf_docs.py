@@ -154,7 +154,7 @@ def test_page_furniture_and_draft_mark_on_every_page(texts, loaded, doc):
         if n > 1:  # the cover has no running header or page number
             assert f"Page {n} of {total}" in page
             version = "" if meta.spec.periodic else f" v{meta.version}"
-            assert f"{meta.partnership} — {meta.title}{version}" in " ".join(page.split())
+            assert f"{meta.partnership} — {meta.running_title}{version}" in " ".join(page.split())
     flat = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 - the fingerprint may wrap
     assert meta.fingerprint in flat(pages[0])
     assert meta.fingerprint in flat(pages[-1]) or meta.fingerprint in flat(pages[-2])

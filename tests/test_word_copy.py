@@ -224,7 +224,7 @@ def test_quotes_definitions_and_what_is_left_out(sample_outline: list[str]) -> N
 def test_header_footer_and_metadata_come_from_the_document(example: LoadedContent, sample: bytes) -> None:
     meta = document_meta(example, "threshold")
     lines = outline(sample).splitlines()
-    assert any(x.startswith("HEADER |") and meta.title in x and meta.partnership in x for x in lines)
+    assert any(x.startswith("HEADER |") and meta.running_title in x and meta.partnership in x for x in lines)
     assert any(x.startswith("FOOTER |") and "Page {PAGE} of {NUMPAGES}" in x for x in lines)
     assert docx_language(sample) == example.content.partnership.language
     core = docx.Document(io.BytesIO(sample)).core_properties

@@ -561,15 +561,17 @@ def content_files(root: Path) -> list[Path]:
     """The files that make up the content (for the fingerprint), sorted.
 
     Ordinary files only, inside the content folder: a link leading out of it, a device or a
-    pipe is never read (:func:`load_content` reports them).
+    pipe is never read (:func:`load_content` reports them). Logo images are content too: a new
+    logo changes the documents (see masa_docs.brand).
     """
+    suffixes = (*CONTENT_SUFFIXES, ".png", ".jpg", ".jpeg")
     files = []
     for folder, dirs, names in os.walk(root):
         if Path(folder) == root:
             dirs[:] = [d for d in dirs if d not in NOT_CONTENT_DIRS]
         for name in names:
             path = Path(folder) / name
-            if path.suffix in CONTENT_SUFFIXES and not _outside(root, path) and path.is_file():
+            if path.suffix.lower() in suffixes and not _outside(root, path) and path.is_file():
                 files.append(path)
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
@@ -818,6 +820,9 @@ def load_content(root: Path | str) -> LoadedContent:
     except ValidationError as exc:  # pragma: no cover - every topic validated above
         raise ContentError(_validation_diagnostics(exc, smap)) from None
     problems = cross_check(content)
+    from .brand import check_brand
+
+    problems += check_brand(content, root)
     errors = [
         smap.diagnostic(p.loc, p.message, hint=p.hint, key=p.key, severity=p.severity) for p in problems
     ]

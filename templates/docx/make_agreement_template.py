@@ -496,6 +496,7 @@ def table(document: Document, header: Sequence[str], widths_cm: Sequence[float])
     t.style = document.styles["Table Grid"]
     t.autofit = False
     row = t.rows[0]
+    row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     for cell, text in zip(row.cells, header, strict=True):
         _cell_text(cell, text, bold=True)
@@ -530,6 +531,7 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool = False) -> Paragraph:
 def row(t: Table, *cells: str) -> None:
     """Add a row whose cells hold ``cells`` (tags or text), in "Table Text"."""
     r = t.add_row()
+    r._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))  # no row splits across pages
     for cell, text in zip(r.cells, cells, strict=True):
         _cell_text(cell, text)
 
@@ -543,6 +545,7 @@ def loop_table(document: Document, header: Sequence[str], widths: Sequence[float
     row(t, "{%tr endfor %}", *([""] * (len(header) - 1)))
     if total is not None:
         r = t.add_row()
+        r._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         for cell, text in zip(r.cells, total, strict=True):
             _cell_text(cell, text, bold=True)
     _widths(t, widths)

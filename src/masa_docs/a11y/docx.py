@@ -9,6 +9,9 @@ Checks (each problem's ``check`` in brackets):
   and no heading is empty (``docx:empty-heading``); the Title style is not a heading level;
 * the first row of every table is a header row, repeated on each page (``w:tblHeader``)
   (``docx:table-header``);
+* no table column is narrower than its longest word, or the word is broken letter by letter
+  ("S h o u l d"): widths from the table grid, words measured with the font's metrics
+  (:func:`masa_docs.render.docx_tables.narrow_columns`) (``docx:table-width``);
 * every image (``wp:docPr``, in the body, headers, footers and notes) has alternative text
   (``descr``) unless Word marks it decorative (``docx:image-alt``);
 * LibreOffice opens the file and converts it to PDF without error (``libreoffice:convert``).
@@ -150,6 +153,21 @@ def structure_problems(data: bytes, name: str) -> list[A11yProblem]:
                 "the first row is not marked as a header row (w:tblHeader, Word's "
                 "'Repeat as header row'): screen readers cannot tell the column headers",
                 f"table {index} (first cell '{cell}')",
+            )
+
+    if body is not None and doc.main is not None:
+        from masa_docs.render.docx_tables import narrow_columns
+
+        rels = doc._rels(doc.main)
+        styles = next((t for t, typ in rels if typ.endswith("/styles")), None)
+        numbering = next((t for t, typ in rels if typ.endswith("/numbering")), None)
+        for narrow in narrow_columns(body, doc.xml(styles), numbering_root=doc.xml(numbering)):
+            add(
+                "docx:table-width",
+                f"column {narrow.column} is {narrow.width_pt:.0f} pt wide but its longest word "
+                f"'{_short(narrow.word)}' needs {narrow.word_pt:.0f} pt: it breaks inside the word; "
+                "widen the column or let the table fit its content",
+                f"table {narrow.table}",
             )
 
     image = 0

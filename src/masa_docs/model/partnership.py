@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from .base import Date, Email, Id, Markdown, Person, Strict, Text, Url
 
@@ -69,6 +69,16 @@ class OtherPartner(Strict):
     description: Markdown | None = None
 
 
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$", strip_whitespace=True)]
+
+
+class Logo(Strict):
+    """A partner's logo for the covers: a PNG or JPEG file inside the content folder."""
+
+    file: Text = Field(description="Path inside the content folder, e.g. logos/northmere.png (PNG or JPEG).")
+    alt: Text = Field(description="What the logo says, for screen readers, e.g. 'Northmere Borough Council'.")
+
+
 class Partnership(Strict):
     name: Text
     short_name: Text
@@ -97,6 +107,14 @@ class Partnership(Strict):
     contact: Contact
     chair: Chair
     summary: Markdown | None = None
+    colour: Colour | None = Field(
+        default=None,
+        description="Optional: the partnership's colour for the covers, as #RRGGBB; white text on "
+        "it must have at least 4.5:1 contrast (WCAG AA).",
+    )
+    logos: list[Logo] = Field(
+        default_factory=list, description="Optional: the partners' logos, shown on the covers in this order."
+    )
 
     @property
     def ended(self) -> bool:

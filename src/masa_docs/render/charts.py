@@ -64,7 +64,8 @@ PALETTE = (INK, BLUE, GREY, ORANGE, *(c for c, _, _ in COMPARATOR_STYLES))
 
 WIDTH_IN = 6.3  # fits an A4 page's text width
 DPI_PNG = 200
-MAX_PROP_LINES = 3
+LEGEND_PT = 10  # legends and value labels stay readable at page size in HTML and PDF
+FEW_BARS = 12  # up to this many bars carry their value as a label
 
 
 # ------------------------------------------------------------------ the Chart
@@ -145,7 +146,7 @@ def _style(chart_id: str) -> Iterator[None]:
                 "svg.hashsalt": f"masa-docs:{chart_id}",
                 "svg.fonttype": "none",
                 "font.family": [chart_font()],
-                "font.size": 10,
+                "font.size": 10.5,
                 "text.color": INK,
                 "axes.edgecolor": INK,
                 "axes.labelcolor": INK,
@@ -278,9 +279,35 @@ def _plain(text: str) -> str:
 
 
 def _wrap(label: str, width: int = 26) -> str:
-    """A long category label on at most three lines, shortened with an ellipsis (the data
-    table beside the chart has it in full)."""
-    return _plain("\n".join(textwrap.wrap(label, width, max_lines=MAX_PROP_LINES, placeholder=" …")))
+    """A long category label wrapped onto as many lines as it needs, never cut."""
+    return _plain("\n".join(textwrap.wrap(label, width, break_long_words=False)) or label)
+
+
+def _bar_rows(labels: list[str], base: float) -> tuple[list[float], float]:
+    """Centres of the bar groups, in inches from the top, each with room for its own wrapped
+    label (a long label gets a taller row, the others stay compact), and the total height."""
+    centres: list[float] = []
+    y = 0.0
+    for label in labels:
+        slot = max(base, 0.18 * (label.count("\n") + 1) + 0.12)
+        centres.append(y + slot / 2)
+        y += slot
+    return centres, y
+
+
+def value_axis(values: list[float]) -> tuple[float, float, bool]:
+    """(bottom, top, from_zero) of a line chart's value axis: from zero when zero is near
+    enough not to flatten the lines (the lowest value is at most half the highest), else
+    fitted to the data on round ticks. Bars always start at zero (see the bar charts)."""
+    from matplotlib.ticker import MaxNLocator
+
+    lo, hi = min(values, default=0.0), max(values, default=1.0)
+    if lo < 0 or lo <= hi / 2:
+        ticks = MaxNLocator(nbins=6).tick_values(min(lo, 0.0), max(hi, 1.0) * 1.08)
+        return float(ticks[0]), float(ticks[-1]), lo >= 0
+    pad = (hi - lo) * 0.1 or abs(hi) * 0.05 or 1.0
+    ticks = MaxNLocator(nbins=6).tick_values(lo - pad, hi + pad)
+    return float(ticks[0]), float(ticks[-1]), False
 
 
 def _short(m: MetricSummary, value: Decimal | None) -> str:
@@ -293,6 +320,14 @@ def _legend_columns(labels: list[str]) -> int:
     """As many columns as fit across the figure (about 90 characters of legend text)."""
     widest = max((len(lab) for lab in labels), default=1) + 8  # plus the line sample
     return max(1, min(3, 90 // widest))
+
+
+def axis_label(unit: str, bottom: float, fmt: Callable[[float, int], str]) -> str:
+    """The value axis's label; says where the axis starts when that is not zero."""
+    label = UNIT_AXIS.get(unit, "Value")
+    if bottom:
+        label += f"\n(axis starts at {fmt(bottom, 0)})"
+    return label
 
 
 UNIT_AXIS = {
@@ -366,14 +401,18 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
             )
         ax.set_xticks(xs, [_plain(lab) for lab in labels])
         ax.set_xlim(-0.3, len(xs) - 0.7)
-        if min([*top, 0.0]) >= 0:
-            ax.set_ylim(0, max([*top, 1.0]) * 1.15)
         from matplotlib.ticker import FuncFormatter
 
-        ax.yaxis.set_major_formatter(FuncFormatter(_axis_formatter(m.unit)))
-        ax.set_ylabel(UNIT_AXIS.get(m.unit, "Value"))
-        ncols = _legend_columns(ax.get_legend_handles_labels()[1])
-        fig.legend(loc="outside lower center", ncols=ncols, fontsize=9, handlelength=3.2)
+        bottom, upper, _ = value_axis(top)
+        ax.set_ylim(bottom, upper)
+        fmt = _axis_formatter(m.unit)
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+        ax.set_ylabel(axis_label(m.unit, bottom, fmt))
+        names = ax.get_legend_handles_labels()[1]
+        if len(names) > 1:  # a single line is named by the chart's title
+            fig.legend(
+                loc="outside lower center", ncols=_legend_columns(names), fontsize=LEGEND_PT, handlelength=3.2
+            )
         return fig
 
     quarterly = m.metric.frequency == "quarterly"
@@ -431,13 +470,14 @@ def contributions_chart(c: Contributions) -> Chart:
     labels = [f"{format_money(r.amount)} ({r.percent}%)" for r in c.rows]
 
     def draw() -> Figure:
-        fig = _new_figure(0.9 + 0.55 * len(names))
+        wrapped = [_wrap(n, 30) for n in names]
+        ys, rows_height = _bar_rows(wrapped, 0.55)
+        fig = _new_figure(0.9 + rows_height)
         ax = fig.add_subplot()
-        ys = list(range(len(names)))
-        bars = ax.barh(ys, [_num(a) for a in amounts], color=BLUE, edgecolor=INK, linewidth=0.8, height=0.6)
-        ax.bar_label(bars, labels, padding=4, fontsize=9)
-        ax.set_yticks(ys, [_wrap(n) for n in names])
-        ax.invert_yaxis()
+        bars = ax.barh(ys, [_num(a) for a in amounts], color=BLUE, edgecolor=INK, linewidth=0.8, height=0.33)
+        ax.bar_label(bars, labels, padding=4, fontsize=LEGEND_PT)
+        ax.set_yticks(ys, wrapped)
+        ax.set_ylim(rows_height, 0)  # top to bottom, in inches
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         from matplotlib.ticker import FuncFormatter
@@ -487,11 +527,12 @@ def expenditure_chart(e: Expenditure) -> Chart:
     has_actual = e.has_actuals
 
     def draw() -> Figure:
-        fig = _new_figure(1.2 + (0.7 if has_actual else 0.45) * len(lines))
+        wrapped = [_wrap(n, 30) for n in lines]
+        ys, rows_height = _bar_rows(wrapped, 0.7 if has_actual else 0.45)
+        fig = _new_figure(1.2 + rows_height)
         ax = fig.add_subplot()
-        h = 0.38 if has_actual else 0.6
-        ys = list(range(len(lines)))
-        ax.barh(
+        h = 0.25 if has_actual else 0.27  # inches
+        planned_bars = ax.barh(
             [y - (h / 2 if has_actual else 0) for y in ys],
             planned,
             height=h,
@@ -501,8 +542,9 @@ def expenditure_chart(e: Expenditure) -> Chart:
             linewidth=1.2,
             label="Planned",
         )
+        actual_bars = None
         if has_actual:
-            ax.barh(
+            actual_bars = ax.barh(
                 [y + h / 2 for y in ys],
                 [a or 0.0 for a in actual],
                 height=h,
@@ -511,15 +553,30 @@ def expenditure_chart(e: Expenditure) -> Chart:
                 linewidth=0.8,
                 label="Actual",
             )
-        ax.set_yticks(ys, [_wrap(n) for n in lines])
-        ax.invert_yaxis()
+        few = len(lines) * (2 if has_actual else 1) <= FEW_BARS
+        if few:  # a handful of bars: each says its amount
+            ax.bar_label(
+                planned_bars, [format_money(r.planned) for r in e.rows], padding=4, fontsize=LEGEND_PT
+            )
+            if actual_bars is not None:
+                ax.bar_label(
+                    actual_bars,
+                    ["no figure" if r.actual is None else format_money(r.actual) for r in e.rows],
+                    padding=4,
+                    fontsize=LEGEND_PT,
+                )
+        ax.set_yticks(ys, wrapped)
+        ax.set_ylim(rows_height, 0)  # top to bottom, in inches
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         from matplotlib.ticker import FuncFormatter
 
-        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis(max(_largest_spend(e), Decimal(0)))))
+        largest = max(_largest_spend(e), Decimal(0))
+        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis(largest)))
+        ax.set_xlim(0, _num(largest or Decimal(1)) * (1.3 if few else 1.05))  # bars from zero
         ax.set_xlabel(f"Spending in {e.year}")
-        fig.legend(loc="outside lower center", ncols=2, fontsize=9)
+        if has_actual:  # "Planned" alone would be a one-item legend: the title says it
+            fig.legend(loc="outside lower center", ncols=2, fontsize=LEGEND_PT)
         return fig
 
     if has_actual:

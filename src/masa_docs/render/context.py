@@ -257,9 +257,32 @@ class DocumentMeta:
         return f"{self.title} — {self.partnership}"
 
     @property
+    def titled_version(self) -> str:
+        """ "Threshold document, version 3.0"; a yearly report's title already names its
+        period, which is its version: "Yearly report 2025-26"."""
+        if self.spec.periodic or self.version in self.title:
+            return self.title
+        return f"{self.title}, version {self.version}"
+
+    @property
+    def running_title(self) -> str:
+        """The title for the PDF's running head, short enough for one line beside the
+        partnership's name: the part before a colon, then cut at a word with an ellipsis."""
+        title = self.title.split(":", 1)[0].strip() or self.title
+        room = max(24, RUNNING_HEAD_CHARS - len(self.partnership))
+        if len(title) > room:
+            title = title[: room - 1].rsplit(" ", 1)[0].rstrip(",;—– ") + "…"
+        return title
+
+    @property
     def created(self) -> dt.datetime:
         """The document date as a timestamp for file metadata (midnight UTC)."""
         return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
+
+
+# Characters of partnership name plus title that fit on one line of the running head (8.5 pt
+# Liberation Sans across an A4 page's 174 mm, with the version and room for DRAFT).
+RUNNING_HEAD_CHARS = 100
 
 
 def signature_field_name(partner_id: str) -> str:

@@ -43,7 +43,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.numbering import CT_Num
 from docx.oxml.parser import OxmlElement
 from docx.parts.numbering import NumberingPart
 from docx.shared import Emu, RGBColor
@@ -54,13 +53,14 @@ from markdown_it.token import Token
 
 from masa_docs.markdown import is_safe_link, parse
 
+from .docx_common import add_hyperlink, clean_text, new_num, style_numbering
+
 __all__ = ["MONOSPACE_FONT", "MissingStyleError", "add_markdown", "markdown_subdoc"]
 
 MONOSPACE_FONT = "Courier New"  # Liberation Mono (fonts-liberation2) is its metric twin
 HYPERLINK_COLOR = RGBColor(0x05, 0x63, 0xC1)
 _MAX_LIST_DEPTH = 3
 _DOCXTPL_MARKERS = ("{_{", "}_}", "{_%", "%_}")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -133,11 +133,6 @@ def markdown_subdoc(
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def clean_text(text: str) -> str:
-    """Drop the characters XML 1.0 cannot hold (python-docx would raise on them)."""
-    return _XML_INVALID.sub("", text)
 
 
 def _split_markers(text: str) -> list[str]:
@@ -347,18 +342,7 @@ class _Writer:
 
     def _style_numbering(self, style_name: str) -> tuple[int, int] | None:
         """(numId, ilvl) a paragraph style (or its bases) gives its paragraphs, if any."""
-        style = self.styles[style_name]
-        seen: set[str] = set()
-        while style is not None and style.style_id not in seen:
-            seen.add(style.style_id)
-            pPr = style.element.pPr
-            numPr = pPr.numPr if pPr is not None else None
-            if numPr is not None and numPr.numId is not None:
-                num_id = int(numPr.numId.val)
-                ilvl = int(numPr.ilvl.val) if numPr.ilvl is not None else 0
-                return (num_id, ilvl) if num_id else None
-            style = style.base_style
-        return None
+        return style_numbering(self.styles, style_name)
 
     def _abstract_for(
         self, style_num: tuple[int, int] | None, *, ordered: bool, depth: int
@@ -412,20 +396,8 @@ class _Writer:
         return any(a.get(qn("w:abstractNumId")) == wanted for a in numbering.findall(qn("w:abstractNum")))
 
     def _new_num(self, abstract_id: int, ilvl: int, start: int | None) -> int:
-        """A new ``w:num`` for ``abstract_id``, restarting ``ilvl`` at ``start`` if given.
-
-        Its id is above every id in use *and* every id a style refers to: a template whose
-        styles point at missing numbering must not suddenly pick up our lists.
-        """
-        numbering = self._numbering()
-        used = {int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))}
-        styles_element = self.styles.element
-        used.update(int(v) for v in styles_element.xpath(".//w:numPr/w:numId/@w:val"))
-        num = CT_Num.new(max(used, default=0) + 1, abstract_id)
-        numbering._insert_num(num)
-        if start is not None:
-            num.add_lvlOverride(ilvl=ilvl).add_startOverride(start)
-        return int(num.numId)
+        """A new ``w:num`` for ``abstract_id``, restarting ``ilvl`` at ``start`` if given."""
+        return new_num(self._numbering(), self.styles.element, abstract_id, ilvl, start)
 
     # ---- other blocks
 
@@ -477,7 +449,6 @@ class _Writer:
         table = self.c.add_table(rows=len(rows), cols=ncols)
         if self.table_style:
             table.style = self.table_style
-        self._size_table(table, ncols)
         for r, row in enumerate(rows):
             header = r < header_rows
             if header:
@@ -493,26 +464,29 @@ class _Writer:
         if look is not None:
             look.set(qn("w:firstRow"), "1" if header_rows else "0")
             look.set(qn("w:firstColumn"), "0")
+        self._size_table(table, header_rows)
         return j + 1
 
-    def _size_table(self, table: Table, ncols: int) -> None:
-        """Full text width of the *rendered* document (a Subdoc's own section is Letter)."""
+    def _size_table(self, table: Table, header_rows: int) -> None:
+        """Column widths from the content within the full text width of the *rendered*
+        document (a Subdoc's own section is Letter): :mod:`.docx_tables`, as the Word copies."""
+        from .docx_tables import finish_table
+
         doc = getattr(self.c, "docx", None) or self.c
         try:
             section = doc.sections[-1]
             width = int(section.page_width - section.left_margin - section.right_margin)
-        except (AttributeError, IndexError, TypeError):
+            styles_root = doc.styles.element
+            numbering_root = doc.part.numbering_part.element
+        except (AttributeError, IndexError, TypeError, NotImplementedError):
             return
-        col_width = Emu(width // ncols)
-        for col in table.columns:
-            col.width = col_width
-        for row in table.rows:
-            for cell in row.cells:
-                cell.width = col_width
-        tblW = table._tbl.tblPr.find(qn("w:tblW"))
-        if tblW is not None:
-            tblW.set(qn("w:type"), "pct")
-            tblW.set(qn("w:w"), "5000")
+        finish_table(
+            table._tbl,
+            available_pt=width / 12700,
+            styles_root=styles_root,
+            header_rows=header_rows,
+            numbering_root=numbering_root,
+        )
 
     # ---- inline content
 
@@ -575,12 +549,7 @@ class _Writer:
         return self.link_style
 
     def _hyperlink(self, para: Paragraph, url: str) -> Any:
-        r_id = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        element = OxmlElement("w:hyperlink")
-        element.set(qn("r:id"), r_id)
-        element.set(qn("w:history"), "1")
-        para._p.append(element)
-        return element
+        return add_hyperlink(para, url=url)
 
     def _text(self, para: Paragraph, link: Any, text: str, fmt: _Fmt) -> None:
         for piece in _split_markers(clean_text(text)):

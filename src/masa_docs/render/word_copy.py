@@ -42,6 +42,7 @@ from ..errors import MasaError
 from ..markdown import is_safe_link
 from . import RenderedOutput, RenderRequest
 from .context import format_date
+from .docx_common import clean_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -70,6 +71,24 @@ SKIP_TAGS = frozenset(
 )
 SKIP_CLASSES = frozenset({"skip-link", "page-footer", "toc", "print-only", "screen-only", "signature-box"})
 CLASS_STYLES = {"cover-partnership": "Subtitle", "cover-version": "Subtitle"}
+CALLOUT_CLASSES = frozenset({"emergency"})
+CALLOUT_COLOUR = "A4001D"  # the stylesheet's .emergency border
+LOGO_HEIGHT_CM = 1.8
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _qn(name: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(name)
+
+
+def _pt(points: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(points)
+
+
 BLOCK_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -77,7 +96,6 @@ BLOCK_TAGS = frozenset(
         "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "body",
     }
 )  # fmt: skip
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _WS = re.compile(r"[ \t\n\r\f]+")
 MONOSPACE_FONT = "Courier New"
 BREAK = "\x00"  # marks a <br> among the text segments (never in parsed HTML text)
@@ -287,8 +305,12 @@ class HtmlToDocx:
         if tag == "p":
             cls = _classes(el)
             pstyle = next((CLASS_STYLES[c] for c in cls if c in CLASS_STYLES), style)
+            if cls & CALLOUT_CLASSES:
+                return self._callout(el, container, pstyle, first)
             para = self._paragraph(container, pstyle, el, first)
             return first if para is None else None
+        if tag == "ul" and "cover-logos" in _classes(el):
+            return self._logos(el, container, first)
         if tag in ("ul", "ol"):
             first = self._list(el, container, first)
             return first
@@ -317,6 +339,71 @@ class HtmlToDocx:
             return first
         # Containers: section, div, header, main, footer, article, aside, li, dd, dt, details …
         return self._flow(el, container, style, first=first)
+
+    # ---- callouts and logos
+
+    def _callout(self, el: HtmlElement, container: Any, style: str, first: Any) -> Any:
+        """A callout box (the threshold's emergency notice): bold, in a red 3 pt box, as on the
+        page and in the PDF."""
+        from docx.oxml.parser import OxmlElement
+
+        saved = self._base
+        self._base = replace(saved, bold=True)
+        try:
+            para = self._paragraph(container, style, el, first)
+        finally:
+            self._base = saved
+        if para is None:
+            return first
+        ppr = para._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        for side in ("top", "left", "bottom", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(_qn("w:val"), "single")
+            edge.set(_qn("w:sz"), "24")  # eighths of a point: 3 pt
+            edge.set(_qn("w:space"), "6")
+            edge.set(_qn("w:color"), CALLOUT_COLOUR)
+            borders.append(edge)
+        # CT_PPr order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl,
+        # numPr, suppressLineNumbers, pBdr, shd, …
+        ppr.insert_element_before(
+            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+            "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+            "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+            "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+            "w:pPrChange",
+        )  # fmt: skip
+        para.paragraph_format.left_indent = _pt(6)
+        para.paragraph_format.right_indent = _pt(6)
+        para.paragraph_format.space_before = _pt(9)
+        para.paragraph_format.space_after = _pt(12)
+        para.paragraph_format.keep_together = True
+        return None
+
+    def _logos(self, el: HtmlElement, container: Any, first: Any) -> Any:
+        """The partners' logos on the cover: one line of pictures, each with its alt text."""
+        import base64
+
+        from docx.shared import Cm
+
+        para = None
+        for img in el.iter("img"):
+            src = img.get("src") or ""
+            head, _, payload = src.partition(",")
+            if head not in ("data:image/png;base64", "data:image/jpeg;base64"):
+                continue
+            if para is None:
+                para = self._new(container, "Normal", first)
+            run = para.add_run()
+            run.add_picture(io.BytesIO(base64.b64decode(payload)), height=Cm(LOGO_HEIGHT_CM))
+            alt = clean_text(img.get("alt") or "")
+            for doc_pr in run._r.iter(f"{{{WP_NS}}}docPr"):
+                doc_pr.set("descr", alt)
+                doc_pr.set("title", alt)
+            if img.getnext() is not None or img.getparent().getnext() is not None:
+                para.add_run("\u2003\u2003")
+        return first if para is None else None
 
     # ---- headings and bookmarks
 
@@ -389,9 +476,10 @@ class HtmlToDocx:
     def _restart_numbering(self, style: str, start: int) -> tuple[int, int] | None:
         """A new ``w:num`` on the style's abstract numbering that starts at ``start``."""
         from docx.oxml.ns import qn
-        from docx.oxml.numbering import CT_Num
 
-        num_pr = self._style_num(style)
+        from .docx_common import new_num, style_numbering
+
+        num_pr = style_numbering(self.styles, style)
         if num_pr is None:
             return None
         style_num, ilvl = num_pr
@@ -400,22 +488,7 @@ class HtmlToDocx:
         if num is None:
             return None
         abstract = int(num.find(qn("w:abstractNumId")).get(qn("w:val")))
-        used = {int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))}
-        new = CT_Num.new(max(used, default=0) + 1, abstract)
-        numbering._insert_num(new)
-        new.add_lvlOverride(ilvl=ilvl).add_startOverride(start)
-        return int(new.numId), ilvl
-
-    def _style_num(self, style: str) -> tuple[int, int] | None:
-        s = self.styles[style]
-        while s is not None:
-            ppr = s.element.pPr
-            num_pr = ppr.numPr if ppr is not None else None
-            if num_pr is not None and num_pr.numId is not None:
-                ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
-                return int(num_pr.numId.val), ilvl
-            s = s.base_style
-        return None
+        return new_num(numbering, self.styles.element, abstract, ilvl, start), ilvl
 
     # ---- definition lists
 
@@ -500,7 +573,6 @@ class HtmlToDocx:
             table._tbl.tblPr.style = self._table_ids["Table Grid"]
         header_rows = 0
         cell_style = self._style("Table Text")
-        weights = [6.0] * ncols
         for r, (kind, cells) in enumerate(rows):
             tr = table.rows[r]
             if kind == "head" and r == header_rows:
@@ -523,14 +595,12 @@ class HtmlToDocx:
                 if "num" in _classes(cell_el):
                     for p in cell.paragraphs:
                         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if span == 1:
-                    weights[col] = max(weights[col], min(len(_WS.sub(" ", cell_el.text_content())), 60))
                 col += span
         look = table._tbl.tblPr.find(qn("w:tblLook"))
         if look is not None:
             look.set(qn("w:firstRow"), "1" if header_rows else "0")
             look.set(qn("w:firstColumn"), "0")
-        self._size(table, weights)
+        self._size(table, header_rows)
 
     def _cell(self, cell: Any, el: HtmlElement, style: str, bold: bool) -> None:
         first = cell.paragraphs[0]
@@ -545,26 +615,19 @@ class HtmlToDocx:
         if cell._tc[-1].tag.endswith("}tbl"):
             self._set_style(cell.add_paragraph(), style)
 
-    def _size(self, table: Any, weights: list[float]) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import Emu
+    def _size(self, table: Any, header_rows: int) -> None:
+        """Column widths from the content and the text width (:mod:`.docx_tables`)."""
+        from .docx_tables import finish_table
 
         section = self.doc.sections[-1]
         width = int(section.page_width - section.left_margin - section.right_margin)
-        total = sum(weights)
-        widths = [Emu(int(width * w / total)) for w in weights]
-        table.autofit = False
-        for row in table.rows:
-            for idx, cell in enumerate(row.cells):
-                if idx < len(widths):
-                    cell.width = widths[idx]
-        grid = table._tbl.tblGrid
-        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-            col.set(qn("w:w"), str(int(w / 635)))
-        tblw = table._tbl.tblPr.find(qn("w:tblW"))
-        if tblw is not None:
-            tblw.set(qn("w:type"), "pct")
-            tblw.set(qn("w:w"), "5000")
+        finish_table(
+            table._tbl,
+            available_pt=width / 12700,
+            styles_root=self.doc.styles.element,
+            header_rows=header_rows,
+            numbering_root=self.doc.part.numbering_part.element,
+        )
 
     # ---- inline content
 
@@ -661,27 +724,13 @@ class HtmlToDocx:
                     run.text = clean_text(line)
 
     def _hyperlink(self, para: Any, link: tuple[str, str]) -> Any:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        from docx.oxml.ns import qn
-        from docx.oxml.parser import OxmlElement
+        from .docx_common import add_hyperlink
 
-        element = OxmlElement("w:hyperlink")
         kind, target = link
-        if kind == "url":
-            element.set(qn("r:id"), para.part.relate_to(target, RT.HYPERLINK, is_external=True))
-        else:
-            element.set(qn("w:anchor"), target)
-        element.set(qn("w:history"), "1")
-        para._p.append(element)
-        return element
+        return add_hyperlink(para, url=target) if kind == "url" else add_hyperlink(para, anchor=target)
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def clean_text(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold."""
-    return _XML_INVALID.sub("", text)
 
 
 def _has_text(segs: list[_Seg]) -> bool:
@@ -803,7 +852,7 @@ def _enlarge_type(document: Any, min_pt: float) -> None:
 
 
 def _fill_header_footer(document: Any, meta: DocumentMeta) -> None:
-    header_text = f"{meta.partnership} | {meta.title}"
+    header_text = f"{meta.partnership} | {meta.running_title}"  # one line: the shortened title
     if not meta.spec.periodic:
         header_text += f", version {meta.version}"
     if meta.draft:
