@@ -141,9 +141,28 @@
     return hit ? hit[1] : null;
   }
 
+  // The "not known" object ({unknown: true | reason}) that a fact such as a timescale or an
+  // amount may take instead of its value (model/base.py NotKnown).
+  function isNotKnown(alt) {
+    const props = alt.type === "object" && alt.properties ? Object.keys(alt.properties) : [];
+    return props.length === 1 && props[0] === "unknown" && (alt.required || []).includes("unknown");
+  }
+
+  // A scalar (number, money, integer…) that may instead be "not known".
+  function knowable(schema) {
+    const alts = branches(schema);
+    return alts.some(isNotKnown) && alts.some((a) => !isNotKnown(a) && a.type !== "object" && a.type !== "array");
+  }
+
+  function isUnknownValue(value) {
+    return Boolean(value && typeof value === "object" && !Array.isArray(value) && "unknown" in value);
+  }
+
   function kindOf(schema, path) {
     if (referenceKinds(path)) return "reference";
-    const alts = branches(schema);
+    const all = branches(schema);
+    // A value that may be "not known" is edited as the value (the "not known" choice is a checkbox).
+    const alts = all.some((a) => !isNotKnown(a)) ? all.filter((a) => !isNotKnown(a)) : all;
     const types = new Set(alts.map((a) => a.type));
     if (alts.some((a) => "x-money" in a)) return "money";
     if (alts.some((a) => a.enum)) return "enum";
@@ -159,7 +178,8 @@
   }
 
   function objectSchema(schema) {
-    return branches(schema).find((a) => a.type === "object") || {};
+    const alts = branches(schema).filter((a) => a.type === "object");
+    return alts.find((a) => !isNotKnown(a)) || alts[0] || {};
   }
 
   function itemSchema(schema) {
@@ -249,7 +269,8 @@
     const id = fieldId(path);
     const kind = kindOf(schema, path);
     const canBeNull = nullable(schema);
-    const value = s.get();
+    const mayBeUnknown = knowable(schema);
+    const value = mayBeUnknown && isUnknownValue(s.get()) ? null : s.get();
     const hints = {
       date: "Format: YYYY-MM-DD, for example 2025-04-01.",
       money: "In pounds and pence, without the £ sign or commas, for example 125000.00.",
@@ -325,6 +346,7 @@
     wrapper.append(label(id, labelText, required), help || "");
     if (kind === "money") wrapper.append(el("div", { class: "money" }, el("span", { class: "money-sign", "aria-hidden": "true" }, "£"), control));
     else wrapper.append(control);
+    if (mayBeUnknown) wrapper.append(notKnownControls(path, id, s, control, write, labelText));
     let previewBox = null;
     if (kind === "markdown") {
       previewBox = el("div", { class: "md-preview", id: `${id}-preview` });
@@ -332,6 +354,52 @@
       markdownPreview(control.value, previewBox);
     }
     return wrapper;
+  }
+
+  // "Not known" beside a value's control: ticked, the value's input is disabled and the value
+  // becomes {unknown: "<reason>"} ({unknown: true} without a reason); unticked, the number typed
+  // before comes back.
+  function notKnownControls(path, id, s, control, write, labelText) {
+    const current = s.get();
+    const unknown = isUnknownValue(current);
+    const reasonText = unknown && typeof current.unknown === "string" ? current.unknown : "";
+    const what = el("span", { class: "visually-hidden" }, ` (${labelText.toLowerCase()})`);
+    const box = el("input", { type: "checkbox", id: `${id}-unknown`, "data-unknown-for": path, checked: unknown });
+    const reason = el("input", { type: "text", id: `${id}-reason`, "data-path": `${path}.unknown`, autocomplete: "off" });
+    reason.value = reasonText;
+    const reasonField = el("div", { class: "field-reason", hidden: !unknown },
+      el("label", { for: reason.id, class: "field-label" }, "Reason", el("span", { class: "field-optional" }, " (optional)"), el("span", { class: "visually-hidden" }, ` why ${labelText.toLowerCase()} is not known`)),
+      el("p", { class: "field-help", id: `${id}-reason-help` }, "For example: not published, or not collected."),
+      reason,
+    );
+    reason.setAttribute("aria-describedby", `${id}-reason-help`);
+    let typed = ""; // the value in the input before "Not known" was ticked
+    const setUnknown = () => {
+      const text = reason.value.trim();
+      s.set({ unknown: text ? text : true });
+      changed();
+    };
+    const apply = () => {
+      if (box.checked) {
+        typed = control.value;
+        control.value = "";
+        control.disabled = true;
+        reasonField.hidden = false;
+        setUnknown();
+      } else {
+        control.disabled = false;
+        control.value = typed;
+        reasonField.hidden = true;
+        write(control.value);
+      }
+    };
+    control.disabled = unknown;
+    box.addEventListener("change", apply);
+    reason.addEventListener("input", setUnknown);
+    return el("div", { class: "field-not-known" },
+      el("div", { class: "field-check" }, box, el("label", { for: box.id }, "Not known", what)),
+      reasonField,
+    );
   }
 
   function originalHas(path) {
