@@ -227,6 +227,25 @@ def test_not_known_money_converts_to_the_models_values(content_copy: Path) -> No
     assert changed_lines(text, back) == [f"-        amount: {before}", "+        amount: 171600.50"]
 
 
+def test_a_list_switched_to_not_known_and_back(content_copy: Path) -> None:
+    path = content_copy / "reports" / "2025-26.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    reviews = data["reviews"]
+    data["reviews"] = {"unknown": "not published"}
+    out = updated_text(text, data, topic_schema("report"))
+    assert changed_lines(text, out) == [
+        "-reviews: [rr-child-j, lcspr-siblings-m]",
+        "+reviews:",
+        "+  unknown: not published",
+    ]
+    path.write_text(out, encoding="utf-8")
+    assert str(load_content(content_copy).content.reports["2025-26"].reviews) == "not known (not published)"
+    data["reviews"] = reviews
+    back = updated_text(out, data, topic_schema("report"))
+    assert read_yaml_text(back) == read_yaml_text(text)
+
+
 def read_yaml_text(text: str) -> Any:
     from ruamel.yaml import YAML
 

@@ -20,6 +20,7 @@
     saving: false,
     seq: 0,
     timer: null,
+    asideLists: new Map(), // lists put aside by ticking "Not known", by path
   };
 
   // ------------------------------------------------------------------ small helpers
@@ -356,50 +357,52 @@
     return wrapper;
   }
 
+  // The "Not known" checkbox of a fact, with the optional reason shown while it is ticked.
+  function notKnownBox(path, id, labelText, current) {
+    const unknown = isUnknownValue(current);
+    const name = labelText ? labelText.toLowerCase() : "this";
+    const box = el("input", { type: "checkbox", id: `${id}-unknown`, "data-unknown-for": path, checked: unknown });
+    const reason = el("input", { type: "text", id: `${id}-reason`, "data-path": `${path}.unknown`, autocomplete: "off", "aria-describedby": `${id}-reason-help` });
+    reason.value = unknown && typeof current.unknown === "string" ? current.unknown : "";
+    const reasonField = el("div", { class: "field-reason", hidden: !unknown },
+      el("label", { for: reason.id, class: "field-label" }, "Reason", el("span", { class: "field-optional" }, " (optional)"), el("span", { class: "visually-hidden" }, ` why ${name} is not known`)),
+      el("p", { class: "field-help", id: `${id}-reason-help` }, "For example: not published, or not collected."),
+      reason,
+    );
+    const node = el("div", { class: "field-not-known" },
+      el("div", { class: "field-check" }, box, el("label", { for: box.id }, "Not known", el("span", { class: "visually-hidden" }, ` (${name})`))),
+      reasonField,
+    );
+    const value = () => ({ unknown: reason.value.trim() ? reason.value.trim() : true });
+    return { node, box, reason, reasonField, value };
+  }
+
   // "Not known" beside a value's control: ticked, the value's input is disabled and the value
   // becomes {unknown: "<reason>"} ({unknown: true} without a reason); unticked, the number typed
   // before comes back.
   function notKnownControls(path, id, s, control, write, labelText) {
-    const current = s.get();
-    const unknown = isUnknownValue(current);
-    const reasonText = unknown && typeof current.unknown === "string" ? current.unknown : "";
-    const what = el("span", { class: "visually-hidden" }, ` (${labelText.toLowerCase()})`);
-    const box = el("input", { type: "checkbox", id: `${id}-unknown`, "data-unknown-for": path, checked: unknown });
-    const reason = el("input", { type: "text", id: `${id}-reason`, "data-path": `${path}.unknown`, autocomplete: "off" });
-    reason.value = reasonText;
-    const reasonField = el("div", { class: "field-reason", hidden: !unknown },
-      el("label", { for: reason.id, class: "field-label" }, "Reason", el("span", { class: "field-optional" }, " (optional)"), el("span", { class: "visually-hidden" }, ` why ${labelText.toLowerCase()} is not known`)),
-      el("p", { class: "field-help", id: `${id}-reason-help` }, "For example: not published, or not collected."),
-      reason,
-    );
-    reason.setAttribute("aria-describedby", `${id}-reason-help`);
+    const nk = notKnownBox(path, id, labelText, s.get());
     let typed = ""; // the value in the input before "Not known" was ticked
     const setUnknown = () => {
-      const text = reason.value.trim();
-      s.set({ unknown: text ? text : true });
+      s.set(nk.value());
       changed();
     };
-    const apply = () => {
-      if (box.checked) {
+    control.disabled = nk.box.checked;
+    nk.box.addEventListener("change", () => {
+      nk.reasonField.hidden = !nk.box.checked;
+      if (nk.box.checked) {
         typed = control.value;
         control.value = "";
         control.disabled = true;
-        reasonField.hidden = false;
         setUnknown();
       } else {
         control.disabled = false;
         control.value = typed;
-        reasonField.hidden = true;
         write(control.value);
       }
-    };
-    control.disabled = unknown;
-    box.addEventListener("change", apply);
-    reason.addEventListener("input", setUnknown);
-    return el("div", { class: "field-not-known" },
-      el("div", { class: "field-check" }, box, el("label", { for: box.id }, "Not known", what)),
-      reasonField,
-    );
+    });
+    nk.reason.addEventListener("input", setUnknown);
+    return nk.node;
   }
 
   function originalHas(path) {
@@ -518,6 +521,27 @@
     if (help) {
       fs.append(help);
       fs.setAttribute("aria-describedby", help.id);
+    }
+    if (branches(schema).some(isNotKnown)) {
+      // A list that may be "not known" (how many reviews, which courses): ticked, the list is
+      // put aside (and comes back when unticked) and the value is {unknown: reason | true}.
+      const nk = notKnownBox(path, id, labelText, s.get());
+      fs.append(nk.node);
+      nk.box.addEventListener("change", () => {
+        if (nk.box.checked) {
+          if (Array.isArray(s.get())) state.asideLists.set(path, s.get());
+          s.set(nk.value());
+        } else s.set(state.asideLists.get(path) || []);
+        const fresh = rerender(path, fs, schema, s, labelText, required);
+        changed();
+        const again = fresh.querySelector(`[data-unknown-for="${CSS.escape(path)}"]`);
+        if (again) again.focus();
+      });
+      nk.reason.addEventListener("input", () => {
+        s.set(nk.value());
+        changed();
+      });
+      if (isUnknownValue(s.get())) return fs;
     }
     if (!Array.isArray(s.get())) {
       if (s.get() === undefined || s.get() === null) {
