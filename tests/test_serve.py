@@ -165,6 +165,93 @@ def test_markdown_and_money_are_marked_in_the_schema() -> None:
     assert scalar_kind(schema["$defs"]["FundingYear"]["properties"]["start"], schema) == "date"
 
 
+def test_a_value_switched_to_not_known_and_back_round_trips(content_copy: Path) -> None:
+    """The form sends {"unknown": reason} (or {"unknown": true}) for a ticked "Not known"."""
+    path = content_copy / "disputes.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "timescale_working_days: 5\n", "timescale_working_days: 5  # agreed in 2024\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    data = form_data(path)
+    assert data["stages"][1]["timescale_working_days"] == "5"
+    data["stages"][1]["timescale_working_days"] = {"unknown": "not published"}
+    data["stages"][2]["timescale_working_days"] = {"unknown": True}
+    unknown = updated_text(text, data, topic_schema("disputes"))
+    assert changed_lines(text, unknown) == [
+        "-    timescale_working_days: 5  # agreed in 2024",
+        "+    timescale_working_days:    # agreed in 2024",
+        "+      unknown: not published",
+        "-    timescale_working_days: 10",
+        "+    timescale_working_days:",
+        "+      unknown: true",
+    ]
+    path.write_text(unknown, encoding="utf-8")
+    stages = load_content(content_copy).content.disputes.stages
+    assert [str(s.timescale_working_days) for s in stages[1:3]] == [
+        "not known (not published)",
+        "not known",
+    ]
+    # Opened again, the form shows the values as not known; untick and retype the numbers.
+    again = form_data(path)
+    assert again["stages"][1]["timescale_working_days"] == {"unknown": "not published"}
+    assert again["stages"][2]["timescale_working_days"] == {"unknown": True}
+    again["stages"][1]["timescale_working_days"] = "5"
+    again["stages"][2]["timescale_working_days"] = "10"
+    assert updated_text(unknown, again, topic_schema("disputes")) == text
+
+
+def test_not_known_money_converts_to_the_models_values(content_copy: Path) -> None:
+    path = content_copy / "funding.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    before, second = (c["amount"] for c in data["years"][0]["contributions"][:2])
+    data["years"][0]["contributions"][0]["amount"] = {"unknown": "not yet agreed"}
+    out = updated_text(text, data, topic_schema("funding"))
+    assert changed_lines(text, out) == [
+        f"-        amount: {before}",
+        "+        amount:",
+        "+          unknown: not yet agreed",
+    ]
+    # The reason stays text even when it looks like a number or a date; true stays true.
+    data["years"][0]["contributions"][0]["amount"] = {"unknown": "2025-04-01"}
+    data["years"][0]["contributions"][1]["amount"] = {"unknown": True}
+    read = read_yaml_text(updated_text(text, data, topic_schema("funding")))
+    contributions = read["years"][0]["contributions"]
+    assert contributions[0]["amount"] == {"unknown": "2025-04-01"}
+    assert contributions[1]["amount"] == {"unknown": True}
+    # And back: the amount is an exact decimal again, not text.
+    data["years"][0]["contributions"][0]["amount"] = "171600.50"
+    data["years"][0]["contributions"][1]["amount"] = second
+    back = updated_text(out, data, topic_schema("funding"))
+    assert "        amount: 171600.50\n" in back
+    assert changed_lines(text, back) == [f"-        amount: {before}", "+        amount: 171600.50"]
+
+
+def test_a_list_switched_to_not_known_and_back(content_copy: Path) -> None:
+    path = content_copy / "reports" / "2025-26.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = form_data(path)
+    reviews = data["reviews"]
+    data["reviews"] = {"unknown": "not published"}
+    out = updated_text(text, data, topic_schema("report"))
+    assert changed_lines(text, out) == [
+        "-reviews: [rr-child-j, lcspr-siblings-m]",
+        "+reviews:",
+        "+  unknown: not published",
+    ]
+    path.write_text(out, encoding="utf-8")
+    assert str(load_content(content_copy).content.reports["2025-26"].reviews) == "not known (not published)"
+    data["reviews"] = reviews
+    back = updated_text(out, data, topic_schema("report"))
+    assert read_yaml_text(back) == read_yaml_text(text)
+
+
+def read_yaml_text(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
+
+
 # ---------------------------------------------------------------------- validate and save
 
 

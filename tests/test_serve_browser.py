@@ -239,6 +239,60 @@ def test_a_user_changes_a_partners_dsp_and_sees_the_arrangements_update(
     expect(preview.locator("body")).to_contain_text("Director of Children's Services")
 
 
+def test_a_dispute_stage_timescale_can_be_not_known(page: Page, server: LiveServer) -> None:
+    path = server.app.root / "disputes.yaml"
+    open_editor(page, "disputes.yaml")
+    stage = page.locator('[data-field="stages[1].timescale_working_days"]')
+    days = field(page, "stages[1].timescale_working_days")
+    expect(days).to_have_value("5")
+    not_known = stage.get_by_role("checkbox", name=re.compile(r"^Not known\W+timescale working days\W*$"))
+    reason = stage.get_by_label(re.compile(r"^Reason \(optional\)"))
+    expect(not_known).not_to_be_checked()
+    expect(reason).to_be_hidden()
+    not_known.check()
+    expect(days).to_be_disabled()
+    reason.fill("not published")
+    expect(page.locator("#problem-summary")).to_be_hidden()
+    assert axe_violations(page) == []
+    save(page)
+    expect(page.locator("#save-status")).to_contain_text("Saved disputes.yaml")
+    assert "    timescale_working_days:\n      unknown: not published\n" in path.read_text("utf-8")
+    # Opened again, the box is ticked with the reason; unticked, a number can be typed again.
+    open_editor(page, "disputes.yaml")
+    expect(not_known).to_be_checked()
+    expect(reason).to_have_value("not published")
+    expect(days).to_be_disabled()
+    not_known.uncheck()
+    expect(reason).to_be_hidden()
+    days.fill("7")
+    save(page)
+    expect(page.locator("#save-status")).to_contain_text("Saved disputes.yaml")
+    text = path.read_text("utf-8")
+    assert "    timescale_working_days: 7\n" in text and "unknown:" not in text
+
+
+def test_a_list_that_is_not_known_is_put_aside_and_comes_back(page: Page, server: LiveServer) -> None:
+    path = server.app.root / "reports" / "2025-26.yaml"
+    open_editor(page, "reports/2025-26.yaml")
+    reviews = field(page, "reviews")
+    first = field(page, "reviews[0]").input_value()
+    second = field(page, "reviews[1]").input_value()
+    not_known = reviews.get_by_role("checkbox", name=re.compile(r"^Not known\W+reviews\W*$"))
+    not_known.check()
+    expect(field(page, "reviews[0]")).to_have_count(0)
+    expect(not_known).to_be_focused()
+    reviews.get_by_label(re.compile(r"^Reason \(optional\)")).fill("not published")
+    save(page)
+    expect(page.locator("#save-status")).to_contain_text("Saved reports/2025-26.yaml")
+    assert "\nreviews:\n  unknown: not published\n" in path.read_text("utf-8")
+    not_known.uncheck()
+    expect(field(page, "reviews[0]")).to_have_value(first)
+    save(page)
+    expect(page.locator("#save-status")).to_contain_text("Saved reports/2025-26.yaml")
+    # The list is written back whole, in the file's block style (it was a flow list before).
+    assert f"\nreviews:\n  - {first}\n  - {second}\nreview_actions:" in path.read_text("utf-8")
+
+
 def axe_violations(page: Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -253,6 +307,7 @@ def axe_violations(page: Page) -> list[str]:
         "/",
         "/edit/partners.yaml",
         "/edit/funding.yaml",
+        "/edit/disputes.yaml",
         "/edit/reports/2025-26.yaml",
         "/edit/voice.md",
         "/check",

@@ -20,6 +20,7 @@
     saving: false,
     seq: 0,
     timer: null,
+    asideLists: new Map(), // lists put aside by ticking "Not known", by path
   };
 
   // ------------------------------------------------------------------ small helpers
@@ -141,9 +142,28 @@
     return hit ? hit[1] : null;
   }
 
+  // The "not known" object ({unknown: true | reason}) that a fact such as a timescale or an
+  // amount may take instead of its value (model/base.py NotKnown).
+  function isNotKnown(alt) {
+    const props = alt.type === "object" && alt.properties ? Object.keys(alt.properties) : [];
+    return props.length === 1 && props[0] === "unknown" && (alt.required || []).includes("unknown");
+  }
+
+  // A scalar (number, money, integer…) that may instead be "not known".
+  function knowable(schema) {
+    const alts = branches(schema);
+    return alts.some(isNotKnown) && alts.some((a) => !isNotKnown(a) && a.type !== "object" && a.type !== "array");
+  }
+
+  function isUnknownValue(value) {
+    return Boolean(value && typeof value === "object" && !Array.isArray(value) && "unknown" in value);
+  }
+
   function kindOf(schema, path) {
     if (referenceKinds(path)) return "reference";
-    const alts = branches(schema);
+    const all = branches(schema);
+    // A value that may be "not known" is edited as the value (the "not known" choice is a checkbox).
+    const alts = all.some((a) => !isNotKnown(a)) ? all.filter((a) => !isNotKnown(a)) : all;
     const types = new Set(alts.map((a) => a.type));
     if (alts.some((a) => "x-money" in a)) return "money";
     if (alts.some((a) => a.enum)) return "enum";
@@ -159,7 +179,8 @@
   }
 
   function objectSchema(schema) {
-    return branches(schema).find((a) => a.type === "object") || {};
+    const alts = branches(schema).filter((a) => a.type === "object");
+    return alts.find((a) => !isNotKnown(a)) || alts[0] || {};
   }
 
   function itemSchema(schema) {
@@ -249,7 +270,8 @@
     const id = fieldId(path);
     const kind = kindOf(schema, path);
     const canBeNull = nullable(schema);
-    const value = s.get();
+    const mayBeUnknown = knowable(schema);
+    const value = mayBeUnknown && isUnknownValue(s.get()) ? null : s.get();
     const hints = {
       date: "Format: YYYY-MM-DD, for example 2025-04-01.",
       money: "In pounds and pence, without the £ sign or commas, for example 125000.00.",
@@ -325,6 +347,7 @@
     wrapper.append(label(id, labelText, required), help || "");
     if (kind === "money") wrapper.append(el("div", { class: "money" }, el("span", { class: "money-sign", "aria-hidden": "true" }, "£"), control));
     else wrapper.append(control);
+    if (mayBeUnknown) wrapper.append(notKnownControls(path, id, s, control, write, labelText));
     let previewBox = null;
     if (kind === "markdown") {
       previewBox = el("div", { class: "md-preview", id: `${id}-preview` });
@@ -332,6 +355,54 @@
       markdownPreview(control.value, previewBox);
     }
     return wrapper;
+  }
+
+  // The "Not known" checkbox of a fact, with the optional reason shown while it is ticked.
+  function notKnownBox(path, id, labelText, current) {
+    const unknown = isUnknownValue(current);
+    const name = labelText ? labelText.toLowerCase() : "this";
+    const box = el("input", { type: "checkbox", id: `${id}-unknown`, "data-unknown-for": path, checked: unknown });
+    const reason = el("input", { type: "text", id: `${id}-reason`, "data-path": `${path}.unknown`, autocomplete: "off", "aria-describedby": `${id}-reason-help` });
+    reason.value = unknown && typeof current.unknown === "string" ? current.unknown : "";
+    const reasonField = el("div", { class: "field-reason", hidden: !unknown },
+      el("label", { for: reason.id, class: "field-label" }, "Reason", el("span", { class: "field-optional" }, " (optional)"), el("span", { class: "visually-hidden" }, ` why ${name} is not known`)),
+      el("p", { class: "field-help", id: `${id}-reason-help` }, "For example: not published, or not collected."),
+      reason,
+    );
+    const node = el("div", { class: "field-not-known" },
+      el("div", { class: "field-check" }, box, el("label", { for: box.id }, "Not known", el("span", { class: "visually-hidden" }, ` (${name})`))),
+      reasonField,
+    );
+    const value = () => ({ unknown: reason.value.trim() ? reason.value.trim() : true });
+    return { node, box, reason, reasonField, value };
+  }
+
+  // "Not known" beside a value's control: ticked, the value's input is disabled and the value
+  // becomes {unknown: "<reason>"} ({unknown: true} without a reason); unticked, the number typed
+  // before comes back.
+  function notKnownControls(path, id, s, control, write, labelText) {
+    const nk = notKnownBox(path, id, labelText, s.get());
+    let typed = ""; // the value in the input before "Not known" was ticked
+    const setUnknown = () => {
+      s.set(nk.value());
+      changed();
+    };
+    control.disabled = nk.box.checked;
+    nk.box.addEventListener("change", () => {
+      nk.reasonField.hidden = !nk.box.checked;
+      if (nk.box.checked) {
+        typed = control.value;
+        control.value = "";
+        control.disabled = true;
+        setUnknown();
+      } else {
+        control.disabled = false;
+        control.value = typed;
+        write(control.value);
+      }
+    });
+    nk.reason.addEventListener("input", setUnknown);
+    return nk.node;
   }
 
   function originalHas(path) {
@@ -450,6 +521,27 @@
     if (help) {
       fs.append(help);
       fs.setAttribute("aria-describedby", help.id);
+    }
+    if (branches(schema).some(isNotKnown)) {
+      // A list that may be "not known" (how many reviews, which courses): ticked, the list is
+      // put aside (and comes back when unticked) and the value is {unknown: reason | true}.
+      const nk = notKnownBox(path, id, labelText, s.get());
+      fs.append(nk.node);
+      nk.box.addEventListener("change", () => {
+        if (nk.box.checked) {
+          if (Array.isArray(s.get())) state.asideLists.set(path, s.get());
+          s.set(nk.value());
+        } else s.set(state.asideLists.get(path) || []);
+        const fresh = rerender(path, fs, schema, s, labelText, required);
+        changed();
+        const again = fresh.querySelector(`[data-unknown-for="${CSS.escape(path)}"]`);
+        if (again) again.focus();
+      });
+      nk.reason.addEventListener("input", () => {
+        s.set(nk.value());
+        changed();
+      });
+      if (isUnknownValue(s.get())) return fs;
     }
     if (!Array.isArray(s.get())) {
       if (s.get() === undefined || s.get() === null) {
