@@ -24,6 +24,8 @@ EXPECTED_FILES = sorted(
         *(f"{name}.{fmt}" for name, spec in DOCUMENTS.items() for fmt in spec.formats),
         # every period's yearly report is published too (the example has two)
         *(f"yearly-report-{p}.{fmt}" for p in ("2024-25", "2025-26") for fmt in ("html", "pdf", "docx")),
+        # and the easy-read version of each period that has its plain-language words (2025-26)
+        *(f"yearly-report-easy-read-2025-26.{fmt}" for fmt in ("html", "pdf", "docx")),
     ]
 )
 
