@@ -184,7 +184,7 @@ def test_validate_json(tmp_path):
     assert good.exit_code == 0
     assert json.loads(good.stdout)["valid"] is True
     text = (content / "partnership.yaml").read_text(encoding="utf-8")
-    (content / "partnership.yaml").write_text(text + "colour: blue\n", encoding="utf-8")
+    (content / "partnership.yaml").write_text(text + "colur: blue\n", encoding="utf-8")
     bad = CliRunner().invoke(main, ["validate", "--content", str(content), "--format", "json"])
     assert bad.exit_code == 2
     body = json.loads(bad.stdout)
@@ -192,7 +192,7 @@ def test_validate_json(tmp_path):
     (problem,) = body["problems"]
     assert problem["file"].endswith("partnership.yaml")
     assert problem["line"] == text.count("\n") + 1 and problem["column"] == 1
-    assert problem["message"] == "unknown key 'colour'"
+    assert problem["message"] == "unknown key 'colur'"
 
 
 def test_another_projects_broken_pyproject_is_not_our_business(tmp_path, monkeypatch):
