@@ -822,14 +822,15 @@ def _preflight(
             raise MasaError(
                 f"{path} was not made by masa-docs publish (it is not in {MANIFEST}), "
                 "and publishing would overwrite it",
-                "move or rename it (for example into an archive/ subfolder), then publish again",
+                "move or rename it (a signed copy into the signed/ folder beside the content, anything else "
+                "into an archive/ subfolder), then publish again",
             )
         if entry.get("sha256") != _sha256_file(path):
             raise MasaError(
                 f"{path} was changed after masa-docs made it (its sha256 differs from {MANIFEST})",
-                "if it is a signed copy, move it into the signed/ folder beside the content (see the README's "
-                "Signing section); if it is an edited copy, rename it or move it into an archive/ subfolder; "
-                "if not, delete it; then publish again",
+                "if it is a signed copy, move it into the signed/ folder beside the content (see the "
+                "README's Signing section); if it is an edited copy, rename it or move it into an archive/ "
+                "subfolder; if not, delete it; then publish again",
             )
 
 
