@@ -111,7 +111,6 @@ class PublishResult:
     stale: list[tuple[str, str]] = field(default_factory=list)  # (file, why) kept but not up to date
     removed: list[str] = field(default_factory=list)  # earlier outputs the content no longer has
     signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
-    statuses: list[str] = field(default_factory=list)  # each document: final or draft, and why
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -1010,7 +1009,6 @@ def publish(
         skipped=[s for s in merged.skipped if any(s.doc == r.doc and s.fmt == r.fmt for r in requests)],
         workers=n,
         compliance=compliance_summary(loaded),
-        statuses=_status_lines(loaded, docs, period),
         kept=merged.kept,
         stale=merged.stale,
         removed=merged.removals,
@@ -1020,12 +1018,6 @@ def publish(
         result.a11y = accessibility_problems(out_dir)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _status_lines(loaded: LoadedContent, docs: Sequence[str] | None, period: str | None) -> list[str]:
-    from .check import document_status_lines
-
-    return document_status_lines(loaded, tuple(docs) if docs else None, period)
 
 
 def _periodic(e: dict[str, Any]) -> bool:
