@@ -30,6 +30,13 @@ content_option = click.option(
 )
 
 
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """``--format`` (the parameter ``fmt``): how a command prints its result, ``text`` by default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default="text", show_default=True, help=help
+    )
+
+
 templates_option = click.option(
     "--templates",
     "templates_dir",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FAILED, EXIT_OK, content_option, handle_errors, print_diagnostics
+from ._common import EXIT_FAILED, EXIT_OK, content_option, format_option, handle_errors, print_diagnostics
 
 EDITION_CHOICES = ["wt2023", "wt2018"]  # masa_docs.rules.EDITIONS, kept here so --help stays light
 
@@ -19,12 +19,10 @@ def _style(text: str, status: str) -> str:
 
 @click.command("check")
 @content_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "markdown",
+    "json",
     help="text: a table for the terminal; markdown: for an issue or pull request; json: for tools "
     "(validated by the schema shipped as masa_docs/data/check-report.schema.json).",
 )
@@ -111,14 +109,7 @@ def check(
     type=click.Path(path_type=Path, file_okay=False),
     help="Also list the local rules in this content folder's rules.yaml.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: for reading; json: every field of every rule, for tools.",
-)
+@format_option("text", "json", help="text: for reading; json: every field of every rule, for tools.")
 @handle_errors
 def rules_cmd(edition: str, content_dir: Path | None, fmt: str) -> None:
     """List the rules of a rule pack: id, level, citation confidence, documents and requirement.

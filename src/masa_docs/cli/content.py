@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..wording import count
-from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnostics
+from ._common import EXIT_INVALID, content_option, format_option, handle_errors, print_diagnostics
 
 
 @click.command()
@@ -21,12 +21,9 @@ from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnost
     help="Treat warnings as errors: placeholder or hollow text ('N/A', 'TBC', 'See our website.', ...) "
     "and hard-to-read plain-language text.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
     help="text for people; json for editors and CI (every problem with file, line, column, field).",
 )
 @handle_errors

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_INVALID, content_option, handle_errors, print_diagnostics
+from ._common import EXIT_INVALID, content_option, format_option, handle_errors, print_diagnostics
 
 _period_option = click.option("--period", help="The yearly report's data set, e.g. 2025-26.")
 _year_option = click.option("--year", help="The funding.yaml year's contributions, e.g. 2025-26.")
@@ -120,12 +120,10 @@ def import_cmd(table: Path, content_dir: Path, period: str | None, year: str | N
 
 @click.command("deadlines")
 @content_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "ics"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
+    "ics",
     help="text: a table; json: for tools; ics: an iCalendar file for Outlook and other calendars.",
 )
 @click.option(

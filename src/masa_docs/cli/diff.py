@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, content_option, handle_errors
+from ._common import EXIT_OK, content_option, format_option, handle_errors
 
 
 @click.command("diff")
@@ -28,14 +28,7 @@ from ._common import EXIT_OK, content_option, handle_errors
     type=click.Path(path_type=Path, file_okay=False),
     help="Write changes.html, the redline and the marked-up documents into this folder.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the facts that changed.",
-)
+@format_option("text", "markdown", "json", help="How to print the facts that changed.")
 @click.option("--no-pdf", is_flag=True, help="Do not make the PDFs (faster).")
 @click.pass_context
 @handle_errors

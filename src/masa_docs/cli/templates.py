@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..wording import count
-from ._common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, handle_errors, is_quiet
+from ._common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, format_option, handle_errors, is_quiet
 
 
 @click.command("lint-templates")
@@ -18,14 +18,7 @@ from ._common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, handle_errors, is_quiet
     type=click.Path(path_type=Path, file_okay=False),
     help="The partnership's templates folder or its docx/ folder. Default: the shipped templates.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json for editors and CI (the problems on stdout).",
-)
+@format_option("text", "json", help="text for people; json for editors and CI (the problems on stdout).")
 @click.option(
     "--list-variables",
     is_flag=True,
