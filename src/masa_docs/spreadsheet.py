@@ -365,9 +365,10 @@ def _metric_row(metric: Metric, result: Any, layout: _Layout) -> list[Any]:
     return row
 
 
-def _cell_number(d: Decimal | None) -> int | float | None:
-    """A Decimal as the number a spreadsheet stores (never text, so formulas work on it)."""
-    if d is None:
+def _cell_number(d: object) -> int | float | None:
+    """A Decimal as the number a spreadsheet stores (never text, so formulas work on it); a
+    figure that is not known leaves the cell empty (never 0)."""
+    if not isinstance(d, Decimal):
         return None
     exponent = d.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0:
