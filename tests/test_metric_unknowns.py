@@ -140,3 +140,25 @@ def test_the_yearly_report_says_not_known_and_the_check_lists_the_gap(tmp_path: 
         "reports.2025-26.metrics[0].values[3].value is not known (not yet validated)",
         "reports.2025-26.metrics[1].target is not known (not agreed)",
     ]
+
+
+def test_the_spreadsheet_leaves_an_unknown_empty_and_importing_it_changes_nothing(tmp_path: Any) -> None:
+    from masa_docs.spreadsheet import export_metrics, import_metrics
+
+    root = copy_content(
+        tmp_path / "c",
+        {
+            "reports/2025-26.yaml": replace_once(
+                "      - {label: Q2, value: 640}\n", "      - {label: Q2, value: {unknown: not collected}}\n"
+            )
+        },
+    )
+    loaded = load_content(root)
+    csv_file = tmp_path / "data.csv"
+    export_metrics(loaded, "2025-26", csv_file)
+    assert ",688,,724,758,700," in csv_file.read_text(encoding="utf-8-sig")  # empty, never 0
+    report = root / "reports" / "2025-26.yaml"
+    before = report.read_bytes()
+    result = import_metrics(loaded, "2025-26", csv_file)
+    assert result.changes == [] and result.warnings == []  # an empty cell agrees with 'unknown'
+    assert report.read_bytes() == before
