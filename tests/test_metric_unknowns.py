@@ -162,3 +162,21 @@ def test_the_spreadsheet_leaves_an_unknown_empty_and_importing_it_changes_nothin
     result = import_metrics(loaded, "2025-26", csv_file)
     assert result.changes == [] and result.warnings == []  # an empty cell agrees with 'unknown'
     assert report.read_bytes() == before
+
+
+@pytest.mark.client
+@pytest.mark.slow
+def test_a_yearly_report_with_long_not_known_reasons_passes_axe(tmp_path: Any) -> None:
+    """'Not known (the police contribution is not published)' in a figure cell wraps on screen:
+    the table fits the window, so no scrolling region the keyboard cannot reach (axe
+    scrollable-region-focusable)."""
+    from pathlib import Path
+
+    from masa_docs.a11y import format_problems, run_checks
+    from masa_docs.publish import publish
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "single-authority"
+    out = tmp_path / "build"
+    publish(example, out, docs=["yearly-report"], formats=["html"], period="2025-26", workers=1)
+    problems = run_checks(out, kinds=("html",)).problems
+    assert problems == [], format_problems(problems)
