@@ -269,3 +269,55 @@ def test_the_published_record_of_ended_arrangements_expects_no_signature_fields(
         data = json.loads(manifest(lc, files, [], None, ("index.html", b"")))
         assert data["files"]["arrangements.pdf"].get("historical", False) is historical
         assert _signed_document("arrangements.pdf", data) is not historical
+
+
+# ------------------------------------------------------------------ every agreement is PDF/UA
+
+
+def test_the_agreements_header_rows_keep_with_their_table() -> None:
+    """A header row alone at the foot of a page would leave a table part with header cells only
+    (PDF/UA table-no-th): every header row's paragraphs keep with the next row, no body row's."""
+    import io
+    import zipfile
+
+    from masa_docs.render.agreement import render_docx
+
+    data = render_docx(loaded("ended"), RenderRequest("agreement", "docx")).data
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    rows = re.findall(r"<w:tr\b.*?</w:tr>", xml, re.S)
+    header = [r for r in rows if "<w:tblHeader" in r]
+    assert len(header) >= 5  # parties, funding, disputes, insurance, data...
+    for r in header:
+        paragraphs = re.findall(r"<w:p\b.*?</w:p>", r, re.S)
+        assert paragraphs and all("<w:keepNext" in p for p in paragraphs)
+    assert not any("<w:keepNext" in r for r in rows if "<w:tblHeader" not in r)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["content", *EXAMPLES])
+def test_every_agreement_pdf_passes_the_pdfua_structure_check(name: str) -> None:
+    from masa_docs.pdfcheck import check_pdf
+    from masa_docs.render.agreement import render_agreement_pdf
+    from masa_docs.render.libreoffice import find_soffice
+
+    assert find_soffice() is not None, "LibreOffice is needed (make setup installs it)"
+    pdf = render_agreement_pdf(loaded(name), RenderRequest("agreement", "pdf")).data
+    assert [(p.code, p.page, p.message) for p in check_pdf(pdf)] == []
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_publish_says_the_status_of_exactly_the_documents_it_makes(name: str) -> None:
+    """An easy-read version is not made without plain-language.yaml: publish's status lines
+    leave it out instead of failing after the documents were written."""
+    from masa_docs.check import document_status_lines
+    from masa_docs.documents import DOCUMENTS, available
+
+    lc = loaded(name)
+    lines = document_status_lines(lc)
+    named = {line.split(":")[0].split(" ")[0] for line in lines}
+    made = {
+        d
+        for d, spec in DOCUMENTS.items()
+        if available(spec, lc.content) and (lc.content.reports or not spec.periodic)
+    }
+    assert named == made

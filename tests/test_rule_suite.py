@@ -312,6 +312,13 @@ MUTATIONS: dict[str, list[tuple[str, Edits, dict[str, Any]]]] = {
         ),
     ],
     "agr-signoff": [("signed by a deputy", signature("agreement", signatory="Deputy Clerk"), {})],
+    "facts-the-law-needs": [
+        (
+            "the period's reviews recorded as not known",
+            edit("reports/2025-26.yaml", lambda d: d.update(reviews={"unknown": "not published"})),
+            {},
+        ),
+    ],
 }
 CASES = [(rid, i) for rid, cases in MUTATIONS.items() for i in range(len(cases))]
 
@@ -520,6 +527,44 @@ def test_wt2018_arrangements_checked_against_their_edition(make_content: Any, tm
     )
     assert check(root)["stat-have-regard-guidance"].status == "pass"  # in force in June 2023
     assert check(root, edition="wt2023")["stat-have-regard-guidance"].status == "fail"  # --edition asks more
+
+
+# ---------------------------------------------------------------------------- unknown facts
+
+
+UNKNOWN_REVIEWS = edit("reports/2025-26.yaml", lambda d: d.update(reviews={"unknown": "not published"}))
+UNKNOWN_TIMESCALE = edit(
+    "disputes.yaml", lambda d: d["stages"][0].update(timescale_working_days={"unknown": "not published"})
+)
+
+
+@pytest.mark.parametrize("edition", ["wt2023", "wt2018"])
+def test_an_unknown_fact_the_law_needs_fails_the_must_rule_and_is_listed_once(
+    edition: str, make_content: Any, tmp_path: Path
+) -> None:
+    root = make_content(tmp_path, edits=both(SIGNED, UNKNOWN_REVIEWS))
+    res = check(root, edition=edition)
+    must, should = res["facts-the-law-needs"], res["facts-not-known"]
+    assert must.rule.level == "must" and should.rule.level == "should"
+    assert must.status == "fail"
+    assert [p.message for p in must.problems] == ["reports.2025-26.reviews is not known (not published)"]
+    assert should.status == "pass", [p.message for p in should.problems]  # not listed twice
+    reasons = blocking_reasons(load_content(root), "yearly-report", "2025-26")
+    assert any("facts-the-law-needs" in r for r in reasons), reasons  # the report stays DRAFT
+
+
+@pytest.mark.parametrize("edition", ["wt2023", "wt2018"])
+def test_an_unknown_optional_fact_fails_only_the_should_rule(
+    edition: str, make_content: Any, tmp_path: Path
+) -> None:
+    root = make_content(tmp_path, edits=both(SIGNED, UNKNOWN_TIMESCALE))
+    res = check(root, edition=edition)
+    assert res["facts-the-law-needs"].status == "pass", res["facts-the-law-needs"].message
+    should = res["facts-not-known"]
+    assert should.status == "fail"
+    assert [p.message for p in should.problems] == [
+        "disputes.stages[0].timescale_working_days is not known (not published)"
+    ]
 
 
 # ---------------------------------------------------------------------------- words never decide

@@ -484,6 +484,7 @@ def document_status_lines(
     ``publish`` prints these after its summary. The reasons are those the documents print
     (:func:`masa_docs.render.context.document_meta`): missing signatures, changed content,
     failing "must" rules and placeholder text."""
+    from .documents import available
     from .publish import DOCUMENT_ORDER
     from .render.context import document_meta
 
@@ -496,6 +497,8 @@ def document_status_lines(
         p = (period or c.latest_period) if spec.periodic else None
         if spec.periodic and p is None:
             continue
+        if not available(spec, c, p):
+            continue  # an easy-read version without its plain-language words: not published
         meta = document_meta(loaded, name, period=p, blocking=blocking_reasons(loaded, name, p))
         label = f"{name} {p}" if p else name
         if meta.draft:

@@ -111,7 +111,8 @@ class SourceMap:
     files: dict[Loc, SourceFile] = field(default_factory=dict)
 
     def file_for(self, loc: Loc) -> tuple[SourceFile | None, Loc]:
-        for n in (2, 1):
+        # 4: a Markdown file that holds one value (sections.custom[i].text from its file:)
+        for n in (4, 2, 1):
             prefix = loc[:n]
             if prefix in self.files:
                 return self.files[prefix], loc[n:]
@@ -576,9 +577,10 @@ def content_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _stray_files(root: Path, diags: list[Diagnostic]) -> None:
+def _stray_files(root: Path, diags: list[Diagnostic], named: frozenset[Path] = frozenset()) -> None:
     """Content files (by extension, in any case) in subfolders other than reports/, and
-    anything but reports in reports/: they would never be read, yet a reader might think so."""
+    anything but reports in reports/: they would never be read, yet a reader might think so.
+    ``named``: the Markdown files custom sections name (``file:``), which are read."""
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
         dirs.sort()
@@ -592,6 +594,8 @@ def _stray_files(root: Path, diags: list[Diagnostic]) -> None:
                 continue
             if rel == REPORTS_DIR and Path(name).suffix.lower() in (".yaml", ".yml"):
                 continue  # read (and checked) with the reports
+            if path in named:
+                continue  # a custom section's text (sections.yaml custom: file:)
             diags.append(
                 _file_problem(
                     _display(root, path),
@@ -654,6 +658,8 @@ def document_sources(loaded: LoadedContent, doc: str, period: str | None = None)
             previous = loaded.content.previous_period(period) if period in loaded.content.reports else None
             if previous:
                 rels.append(f"{REPORTS_DIR}/{previous}.yaml")
+    if "sections.yaml" in rels:  # the Markdown files of the document's own custom sections
+        rels += sorted({cs.file for cs in loaded.content.sections.custom if cs.file and cs.document == doc})
     return [rel for rel in rels if (root / rel).is_file()]
 
 
@@ -683,6 +689,99 @@ def _display(root: Path, path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+SECTION_FILE_HINT = (
+    "write the path of a .md file inside the content folder, relative to it, "
+    "e.g. file: sections/our-history.md"
+)
+
+
+def _custom_section_files(
+    root: Path, raw: dict[str, Any], smap: SourceMap, diags: list[Diagnostic]
+) -> frozenset[Path]:
+    """Read the Markdown file each custom section names (``file:``) into its ``text``.
+
+    The path is relative to the content folder and stays inside it: an absolute path, '..',
+    or a link leading out of the folder is refused (at the ``file:`` line of sections.yaml),
+    so no file outside the content folder is ever read. The file becomes the source of the
+    section's text: problems in it are located in it (file:line:column). Returns the files
+    read, which are content (they count in the fingerprints) rather than stray files."""
+    named: set[Path] = set()
+    sections = raw.get("sections")
+    customs = sections.get("custom") if isinstance(sections, dict) else None
+    if not isinstance(customs, list):
+        return frozenset()
+    real_root = root.resolve()
+    for i, item in enumerate(customs):
+        if not isinstance(item, dict) or "file" not in item or not isinstance(item["file"], str):
+            continue
+        loc: Loc = ("sections", "custom", i, "file")
+        if "text" in item:
+            diags.append(
+                smap.diagnostic(
+                    loc, "give the section's text or a file, not both", hint="remove text: or file:", key=True
+                )
+            )
+            continue
+        rel = item["file"].strip()
+        parts = rel.replace("\\", "/").split("/")
+        if rel.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", rel) or ".." in parts:
+            diags.append(
+                smap.diagnostic(loc, f"'{rel}' is not inside the content folder", hint=SECTION_FILE_HINT)
+            )
+            continue
+        if not rel.lower().endswith(".md"):
+            diags.append(
+                smap.diagnostic(loc, f"'{rel}' is not a Markdown (.md) file", hint=SECTION_FILE_HINT)
+            )
+            continue
+        path = root / rel
+        if not (path.is_symlink() or path.exists()):
+            diags.append(
+                smap.diagnostic(
+                    loc,
+                    f"file not found: {rel}",
+                    hint=f"create {rel} in the content folder, or correct the path",
+                )
+            )
+            continue
+        if _outside(root, path):
+            diags.append(
+                smap.diagnostic(
+                    loc,
+                    f"'{rel}' is a link to {os.path.realpath(path)}, outside the content folder",
+                    hint="copy the file into the content folder instead of linking to it",
+                )
+            )
+            continue
+        if path.resolve().parent == real_root / REPORTS_DIR or path.resolve() in (
+            real_root / f"{n}.md" for n in NARRATIVE_NAMES
+        ):
+            diags.append(
+                smap.diagnostic(
+                    loc,
+                    f"'{rel}' is read as content already",
+                    hint="keep a custom section's text in a file of its own, e.g. sections/<id>.md",
+                )
+            )
+            continue
+        display = _display(root, path)
+        if not _usable(root, path, display, diags):
+            continue
+        named.add(path)  # named by a section: never also reported as a stray file
+        text = _read_text(path, display, diags)
+        if text is None:
+            continue
+        if not text.strip():
+            diags.append(
+                _file_problem(display, "the file is empty", f"write the text of section '{item.get('id')}'")
+            )
+            continue
+        item["text"] = text
+        # The file is where the text came from: a problem in it is located in it.
+        smap.files[("sections", "custom", i, "text")] = SourceFile(path, display, values={(): (1, 1)})
+    return frozenset(named)
 
 
 def load_content(root: Path | str) -> LoadedContent:
@@ -723,10 +822,11 @@ def load_content(root: Path | str) -> LoadedContent:
             raw[topic], smap.files[(topic,)] = got
     if (root / LOCAL_FILES_RULES).is_symlink() or (root / LOCAL_FILES_RULES).exists():
         _usable(root, root / LOCAL_FILES_RULES, _display(root, root / LOCAL_FILES_RULES), diags)
-    _stray_files(root, diags)
+    named = _custom_section_files(root, raw, smap, diags)
+    _stray_files(root, diags, named)
     # Unknown files at the top level are likely typos of a topic file.
     for path in sorted(root.iterdir()):
-        if path.is_dir():
+        if path.is_dir() or path in named:
             continue
         wrong_case = _misnamed(root, path, known | narrative_files)
         if wrong_case is not None:
@@ -855,7 +955,20 @@ def _markdown_images(root: Path, raw: dict[str, Any], smap: SourceMap) -> list[D
             for i, v in enumerate(value):
                 walk(v, (*loc, i))
         elif isinstance(value, str) and "![" in value:
-            for _line, _col, src in images(value):
+            own, inner = smap.file_for(loc)
+            for line, col, src in images(value):
+                if own is not None and not inner and own.path.suffix == ".md":  # a section's file
+                    out.append(
+                        Diagnostic(
+                            own.display,
+                            line,
+                            col,
+                            "",
+                            f"images are not allowed in Markdown (found one from {src or 'no source'})",
+                            IMAGE_HINT,
+                        )
+                    )
+                    continue
                 out.append(
                     smap.diagnostic(
                         loc,

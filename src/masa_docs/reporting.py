@@ -34,13 +34,14 @@ from .errors import ContentError, MasaError
 from .model.base import NotKnown
 from .model.report import STATUS_LABELS
 from .render.context import format_money, format_number
+from .wording import and_join
 
 if TYPE_CHECKING:
     from .load import LoadedContent
     from .model import Content
     from .model.arrangements import Metric, Review
     from .model.funding import FundingYear
-    from .model.report import MetricResult, MetricValue, Priority, TrainingDelivered, YearlyReport
+    from .model.report import Comparator, MetricResult, MetricValue, Priority, TrainingDelivered, YearlyReport
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -468,65 +469,121 @@ class MetricSummary:
         return self.metric.unit
 
     @property
-    def first(self) -> MetricValue:
-        return self.result.values[0]
+    def known_values(self) -> list[MetricValue]:
+        """The period's points whose figure is known, in order."""
+        return [v for v in self.result.values if isinstance(v.value, Decimal)]
 
     @property
-    def latest(self) -> MetricValue:
-        return self.result.values[-1]
+    def unknown_values(self) -> list[MetricValue]:
+        """The period's points recorded as not known ('unknown: <reason>')."""
+        return [v for v in self.result.values if isinstance(v.value, NotKnown)]
+
+    @property
+    def first(self) -> MetricValue | None:
+        """The first point with a known figure (None when none is known)."""
+        known = self.known_values
+        return known[0] if known else None
+
+    @property
+    def latest(self) -> MetricValue | None:
+        """The last point with a known figure (None when none is known)."""
+        known = self.known_values
+        return known[-1] if known else None
+
+    @property
+    def final_known(self) -> bool:
+        """Whether the period's last point is known: only then is it compared with anything."""
+        return isinstance(self.result.values[-1].value, Decimal)
+
+    @property
+    def _ours(self) -> Decimal | None:
+        """The figure compared with target, comparators and last year: the period's last point."""
+        v = self.result.values[-1].value
+        return v if isinstance(v, Decimal) else None
+
+    @property
+    def target(self) -> Decimal | None:
+        """The target when there is one and it is known."""
+        t = self.result.target
+        return t if isinstance(t, Decimal) else None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None
+
+    @property
+    def target_unknown(self) -> bool:
+        return isinstance(self.result.target, NotKnown)
 
     @property
     def places(self) -> int:
         """Decimal places used for every figure of this metric (the most the content gives)."""
-        nums: list[Decimal | None] = [v.value for v in self.result.values]
-        nums += [self.result.target, *(c.value for c in self.result.comparators)]
+        raw: list[object] = [v.value for v in self.result.values]
+        raw += [self.result.target, *(c.value for c in self.result.comparators)]
         if self.previous is not None:
-            nums += [v.value for v in self.previous.values]
-            nums += [self.previous.target, *(c.value for c in self.previous.comparators)]
-        return decimal_places(nums)
+            raw += [v.value for v in self.previous.values]
+            raw += [self.previous.target, *(c.value for c in self.previous.comparators)]
+        return decimal_places([v for v in raw if isinstance(v, Decimal)])
 
-    def fmt(self, value: Decimal | None) -> str:
+    def fmt(self, value: Decimal | NotKnown | None) -> str:
+        """A figure with its unit; 'Not known (reason)' for an unknown, '—' for none."""
+        if isinstance(value, NotKnown):
+            return format_number(value)
         return format_value(value, self.unit, self.places)
 
     @property
     def latest_text(self) -> str:
-        return self.fmt(self.latest.value)
+        return self.fmt(self.latest.value) if self.latest is not None else "not known"
+
+    @property
+    def unknown_words(self) -> str | None:
+        """'Not known for Q4 (not collected).', or None when every point is known."""
+        gaps = self.unknown_values
+        if not gaps:
+            return None
+        parts = []
+        for v in gaps:
+            assert isinstance(v.value, NotKnown)
+            parts.append(f"{v.label} ({v.value.reason})" if v.value.reason else v.label)
+        return f"Not known for {and_join(parts)}."
 
     # ---- comparisons
     @property
     def trend(self) -> Relation | None:
-        """Latest against first value of the period (None with a single value)."""
-        if len(self.result.values) < 2:
+        """Latest against first known value of the period (None with fewer than two)."""
+        first, latest = self.first, self.latest
+        if first is None or latest is None or first is latest:
             return None
-        return relation(self.latest.value, self.first.value, self.metric.better)
+        assert isinstance(latest.value, Decimal) and isinstance(first.value, Decimal)
+        return relation(latest.value, first.value, self.metric.better)
 
     @property
     def vs_target(self) -> Comparison | None:
-        t = self.result.target
-        if t is None:
+        """The period's last figure against a known target (None when either is not known)."""
+        t, ours = self.target, self._ours
+        if t is None or ours is None:
             return None
         return Comparison(
-            "the target",
-            t,
-            self.latest.value,
-            self.unit,
-            relation(self.latest.value, t, self.metric.better),
-            self.places,
+            "the target", t, ours, self.unit, relation(ours, t, self.metric.better), self.places
         )
 
     @property
     def vs_comparators(self) -> tuple[Comparison, ...]:
+        """Against each comparator whose figure is known (none when our last figure is not)."""
+        ours = self._ours
+        if ours is None:
+            return ()
         return tuple(
             Comparison(
-                c.label,
-                c.value,
-                self.latest.value,
-                self.unit,
-                relation(self.latest.value, c.value, self.metric.better),
-                self.places,
+                c.label, c.value, ours, self.unit, relation(ours, c.value, self.metric.better), self.places
             )
             for c in self.result.comparators
+            if isinstance(c.value, Decimal)
         )
+
+    @property
+    def unknown_comparators(self) -> tuple[Comparator, ...]:
+        return tuple(c for c in self.result.comparators if isinstance(c.value, NotKnown))
 
     @property
     def previous_latest(self) -> MetricValue | None:
@@ -564,18 +621,21 @@ class MetricSummary:
 
     @property
     def year_on_year(self) -> Comparison | None:
-        """The latest value against the previous period's latest value (same definition only)."""
-        p = self.previous_latest
+        """The period's last value against the previous period's last value (same definition
+        only; None when either is not known)."""
+        p, ours = self.previous_latest, self._ours
         if p is None or self.previous_period is None or not self.comparable:
+            return None
+        if ours is None or not isinstance(p.value, Decimal):
             return None
         return Comparison(
             f"{self.previous_period} ({p.label})"
             if p.label != self.previous_period
             else self.previous_period,
             p.value,
-            self.latest.value,
+            ours,
             self.unit,
-            relation(self.latest.value, p.value, self.metric.better),
+            relation(ours, p.value, self.metric.better),
             self.places,
         )
 
@@ -592,6 +652,12 @@ class MetricSummary:
         if (words := self.not_comparable_words) is not None:
             return words
         yoy = self.year_on_year
+        p = self.previous_latest
+        if yoy is None and p is not None and (self._ours is None or isinstance(p.value, NotKnown)):
+            label = (
+                self.result.values[-1].label if self._ours is None else f"{self.previous_period} {p.label}"
+            )
+            return f"Not compared, because the figure for {label} is not known."
         if yoy is None:
             return "No figure for the previous period to compare with."
         p = self.previous_latest
@@ -611,11 +677,15 @@ class MetricSummary:
         better than the target of 20.0%.'"""
         name = self.metric.name
         first, latest = self.first, self.latest
-        if len(self.result.values) < 2:
+        if first is None or latest is None:
+            labels = and_join(v.label for v in self.result.values)
+            return f"{name} is not known for {labels}."
+        if first is latest:
             head = f"{name} stood at {self.fmt(latest.value)} in {latest.label}"
         elif latest.value == first.value:
             head = f"{name} stayed at {self.fmt(latest.value)} from {first.label} to {latest.label}"
         else:
+            assert isinstance(latest.value, Decimal) and isinstance(first.value, Decimal)
             verb = "rose" if latest.value > first.value else "fell"
             head = (
                 f"{name} {verb} from {self.fmt(first.value)} in {first.label} "
@@ -635,6 +705,11 @@ class MetricSummary:
             # 'better than 2024-25 (371 in Q4)'
             when = f"{yoy.value_text} in {self.previous_latest.label}"
             tail = f", {RELATION_WORDS[yoy.relation]} {self.previous_period} ({when})"
+        gaps = self.unknown_values
+        if gaps:
+            labels = and_join(v.label for v in gaps)
+            figures, are = ("figures", "are") if len(gaps) > 1 else ("figure", "is")
+            tail += f". The {figures} for {labels} {are} not known"
         return f"{head}{tail}."
 
 

@@ -365,9 +365,10 @@ def _metric_row(metric: Metric, result: Any, layout: _Layout) -> list[Any]:
     return row
 
 
-def _cell_number(d: Decimal | None) -> int | float | None:
-    """A Decimal as the number a spreadsheet stores (never text, so formulas work on it)."""
-    if d is None:
+def _cell_number(d: object) -> int | float | None:
+    """A Decimal as the number a spreadsheet stores (never text, so formulas work on it); a
+    figure that is not known leaves the cell empty (never 0)."""
+    if not isinstance(d, Decimal):
         return None
     exponent = d.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0:
@@ -788,7 +789,7 @@ def import_metrics(loaded: LoadedContent, period: str, table: Path, *, dry_run: 
         for label, cell, v in new_values:
             item = next((i for i in values_seq if str(i.get("label")) == label), None)
             if v is None:
-                if item is not None and cell.empty:
+                if item is not None and cell.empty and not _unknown(item.get("value")):
                     result.warnings.append(_emptied(cell, f"{mid}, {label}", item.get("value")))
                 continue
             if item is None:
@@ -802,7 +803,7 @@ def import_metrics(loaded: LoadedContent, period: str, table: Path, *, dry_run: 
         if row.target is not None:
             old = as_decimal(entry.get("target"))
             if target is None:
-                if old is not None and row.target.empty:
+                if old is not None and row.target.empty and not _unknown(entry.get("target")):
                     result.warnings.append(_emptied(row.target, f"{mid}, target", entry.get("target")))
             elif old != target:
                 result.changes.append(
@@ -828,7 +829,7 @@ def import_metrics(loaded: LoadedContent, period: str, table: Path, *, dry_run: 
                 result.changes.append(Change(f"{mid}, {name}", None, str(value)))
                 continue
             if value is None:
-                if cell.empty:
+                if cell.empty and not _unknown(citem.get("value")):
                     result.warnings.append(_emptied(cell, f"{mid}, {name}", citem.get("value")))
             elif as_decimal(citem.get("value")) != value:
                 result.changes.append(Change(f"{mid}, {name}", str(citem.get("value")), str(value)))
@@ -872,12 +873,17 @@ def _first_comparator_item(doc: Any) -> Any:
     return None
 
 
+def _unknown(node: Any) -> bool:
+    """A YAML value recorded as not known ('unknown: <reason>'): an empty cell agrees with it."""
+    return isinstance(node, dict) and "unknown" in node
+
+
 def _emptied(cell: Cell, what: str, old: Any) -> Diagnostic:
     return _diag(
         cell,
         f"{what}: the cell is empty, so the figure is not known; the report keeps {old}",
-        "masa-docs cannot yet record a figure as not known: if it is not, delete it from the "
-        "report's YAML by hand (it is never written as 0)",
+        "if the figure is not known, write it as not known in the YAML by hand, e.g. "
+        "{unknown: not collected} (it is never written as 0)",
         severity="warning",
     )
 

@@ -38,14 +38,17 @@ class Priority(Strict):
         return STATUS_LABELS[self.status]
 
 
+KnownFigure = Annotated[Decimal | NotKnown, KNOWABLE]
+
+
 class MetricValue(Strict):
     label: Text = Field(description="e.g. 'Q1' or '2025-26'.")
-    value: Decimal
+    value: KnownFigure = Field(description="The figure; or 'unknown: not collected' (never 0).")
 
 
 class Comparator(Strict):
     name: Text = Field(description="e.g. 'England' or 'Statistical neighbours'.")
-    value: Decimal
+    value: KnownFigure = Field(description="The comparator's figure; or 'unknown: not yet published'.")
     as_of: Text | None = Field(
         default=None,
         description="The period the comparator figure is for, when it differs, e.g. '2024-25' "
@@ -61,7 +64,9 @@ class Comparator(Strict):
 class MetricResult(Strict):
     metric: Id = Field(description="Id of a metric in data.yaml.")
     values: list[MetricValue] = Field(min_length=1)
-    target: Decimal | None = None
+    target: Annotated[Decimal | NotKnown | None, KNOWABLE] = Field(
+        default=None, description="The target; or 'unknown: not agreed yet'. Leave out when there is none."
+    )
     comparators: list[Comparator] = Field(default_factory=list)
     commentary: Markdown | None = None
     definition: Markdown | None = Field(

@@ -120,11 +120,19 @@ SectionDocument = Literal["arrangements", "threshold", "yearly-report"]
 
 
 class CustomSection(Strict):
-    """A section or appendix of the partnership's own, in Markdown."""
+    """A section or appendix of the partnership's own, in Markdown: inline (``text``) or in a
+    Markdown file of the content folder (``file``, which the loader reads into ``text``)."""
 
     id: Id
     title: Text
-    text: Markdown
+    text: Markdown | None = Field(
+        default=None, description="The section's text in Markdown (or give file: instead)."
+    )
+    file: Text | None = Field(
+        default=None,
+        description="A Markdown file in the content folder holding the text, as a path relative to "
+        "the folder, e.g. 'sections/our-history.md' (instead of text:).",
+    )
     document: SectionDocument = "arrangements"
     after: Text | None = Field(
         default=None, description="Id of the section it follows, e.g. 'governance' (ids: README)."
@@ -135,7 +143,16 @@ class CustomSection(Strict):
     def _placed(self) -> CustomSection:
         if self.appendix == (self.after is not None):
             raise ValueError("give either after: <section id> or appendix: true")
+        if self.text is None and self.file is None:
+            raise ValueError("give the section's text: text: <Markdown> or file: <a .md file in the folder>")
         return self
+
+    @property
+    def body(self) -> str:
+        """The section's Markdown (read from ``file`` by the loader when given there)."""
+        if self.text is None:
+            raise ValueError(f"the text of section '{self.id}' was not read from {self.file}")
+        return self.text
 
 
 class ExtraSections(Strict):

@@ -193,9 +193,29 @@ def render_template(
             f"{template.name}: {exc}{where}",
             f"run 'masa-docs lint-templates --templates {template.parent}' to find the problem",
         ) from None
+    keep_header_rows_with_the_table(tpl.docx)
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_docx(buf.getvalue(), **docx_core_properties(meta, meta.spec.title))
+
+
+def keep_header_rows_with_the_table(document: Any) -> int:
+    """Keep every table's header rows (``w:tblHeader``) on the page of its first body row: each
+    paragraph in a header row gets "keep with next". A header row alone at the foot of a page
+    would be a table fragment with header cells only, and the next page's part a table whose
+    only header is a repeat: PDF/UA's ``table-no-th``. Word honours it; LibreOffice already
+    moves such a table, so its PDF is unchanged. Returns how many header rows were kept."""
+    from docx.oxml.ns import qn
+
+    kept = 0
+    for tr in document.element.body.iter(qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is None or trpr.find(qn("w:tblHeader")) is None:
+            continue
+        for p in tr.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
+        kept += 1
+    return kept
 
 
 def _located_template_error(template: Path) -> str | None:

@@ -247,6 +247,11 @@ def _num(v: Decimal) -> float:
     return float(v)  # drawing only: every figure shown as text comes from the Decimal
 
 
+def _num_or_gap(v: object) -> float:
+    """A figure to draw, or NaN (a gap in the line) for one that is not known."""
+    return float(v) if isinstance(v, Decimal | int) else float("nan")
+
+
 def _known(v: object) -> Decimal:
     """A figure a chart draws: charts are only made when every figure they show is known."""
     if not isinstance(v, Decimal | int):
@@ -355,11 +360,13 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
         fig = _new_figure(3.4)
         ax = fig.add_subplot()
         xs = list(range(len(labels)))
-        top = [_num(v) for v in values]
-        ax.plot(xs, top, color=BLUE, linewidth=2.4, marker="o", markersize=7, label=series_label, zorder=3)
+        # A figure that is not known is a gap in the line (NaN), never drawn as 0.
+        ys = [_num_or_gap(v) for v in values]
+        top = [y for y in ys if y == y]
+        ax.plot(xs, ys, color=BLUE, linewidth=2.4, marker="o", markersize=7, label=series_label, zorder=3)
         if prev is not None:
-            pv = [_num(v.value) for v in prev.values]
-            top += pv
+            pv = [_num_or_gap(v.value) for v in prev.values]
+            top += [y for y in pv if y == y]
             ax.plot(
                 xs,
                 pv,
@@ -373,18 +380,20 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
                 label=str(prev_period),
                 zorder=2,
             )
-        if m.result.target is not None:
-            t = _num(m.result.target)
+        if m.target is not None:  # a target that is not known has no line
+            t = _num(m.target)
             top.append(t)
             ax.axhline(
                 t,
                 color=ORANGE,
                 linestyle=(0, (6, 3)),
                 linewidth=1.8,
-                label=f"Target ({_short(m, m.result.target)})",
+                label=f"Target ({_short(m, m.target)})",
             )
         for i, c in enumerate(m.result.comparators):
             colour, dash, marker = COMPARATOR_STYLES[i % len(COMPARATOR_STYLES)]
+            if not isinstance(c.value, Decimal):
+                continue  # not known: no line (its table row says so)
             cv = _num(c.value)
             top.append(cv)
             ax.plot(

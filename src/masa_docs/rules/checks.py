@@ -1439,21 +1439,32 @@ def _unknown_hint(field: str) -> str:
     return f"find and record the {field.replace('_', ' ')}, or keep it as a gap if it is not published"
 
 
-@register("facts_known", params={"paths": list})
-def facts_known(ctx: CheckContext, paths: list[str] | None = None) -> Outcome:
+def _under(path: str, prefixes: list[str]) -> bool:
+    return any(path == w or path.startswith((f"{w}.", f"{w}[")) for w in prefixes)
+
+
+@register("facts_known", params={"paths": list, "except_paths": list})
+def facts_known(
+    ctx: CheckContext, paths: list[str] | None = None, except_paths: list[str] | None = None
+) -> Outcome:
     """No fact is recorded as not known (``unknown: <reason>``); every unknown is listed as a gap.
 
     ``paths`` limits the check to facts under these content paths (e.g. ``funding.years``,
-    ``report.training``); a rule at level ``must`` with ``paths`` lists the facts the law needs."""
+    ``report.training``; ``report.`` is any period's yearly report); ``except_paths`` leaves out
+    facts under these. A rule at level ``must`` lists with ``paths`` the facts the law needs, and
+    the ``should`` rule leaves those out with ``except_paths``, so no fact is listed twice."""
     probe = Probe(ctx)
-    wanted = [p.replace("report.", f"reports.{ctx.period}.", 1) if ctx.period else p for p in paths or []]
     for item in ctx.content.unknowns():
         if item.loc[:1] == ("reports",) and ctx.period is not None and item.loc[1] != ctx.period:
             continue  # another period's report
         if item.loc[:1] == ("reports",) and ctx.period is None and not ctx.covers("yearly-report"):
             continue
         where = format_path(item.loc)
-        if wanted and not any(where == w or where.startswith((f"{w}.", f"{w}[")) for w in wanted):
+        # the rule's paths name a report's facts as 'report.<field>', whichever period
+        rule_path = format_path(("report", *item.loc[2:])) if item.loc[:1] == ("reports",) else where
+        if paths and not _under(rule_path, paths):
+            continue
+        if except_paths and _under(rule_path, except_paths):
             continue
         why = f" ({item.reason})" if item.reason else ""
         probe.fail(item.loc, f"{where} is not known{why}", _unknown_hint(item.field))
@@ -1466,6 +1477,8 @@ def facts_known(ctx: CheckContext, paths: list[str] | None = None) -> Outcome:
             tuple(probe.looked),
             tuple(probe.findings),
         )
+    if paths:
+        return Outcome("pass", f"none is recorded as not known: {', '.join(paths)}")
     return Outcome("pass", "every fact is known: none is recorded as not known")
 
 
