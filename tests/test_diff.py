@@ -10,6 +10,7 @@ Every test checks that each change shows, and that nothing the two versions shar
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -473,6 +474,50 @@ def test_folder_side_reads_a_published_folder(tmp_path: Path) -> None:
     )
     side = folder_side(folder)
     assert side.published == folder and side.loaded is None and side.version == "3.0"
+    assert side.model is None and side.record_problem is None  # published before content.json
+
+
+def test_a_published_folder_whose_content_json_does_not_fit_falls_back_to_its_manifest(
+    tmp_path: Path,
+) -> None:
+    from masa_docs.diff import compare_facts
+
+    sides = []
+    for name, version in (("old", "2.0"), ("new", "3.0")):
+        folder = tmp_path / name
+        folder.mkdir()
+        entry = {"document": "arrangements", "version": version, "date": "2025-04-01", "status": "draft"}
+        body = {"tool": "masa-docs", "content_fingerprint": name * 8, "files": {"arrangements.html": entry}}
+        (folder / "manifest.json").write_text(json.dumps(body), encoding="utf-8")
+        (folder / "content.json").write_text(
+            '{"tool": "masa-docs", "format": 1, "tool_version": "0.1", "content": {"partnership": {}}}',
+            encoding="utf-8",
+        )
+        sides.append(folder_side(folder))
+    assert sides[1].model is None
+    assert "does not fit this version's content model" in str(sides[1].record_problem)
+    facts = compare_facts(*sides)
+    assert any("version" in c.text and "3.0" in c.text for c in facts.changes)
+    assert any("content.json (made by masa-docs 0.1) does not fit" in n for n in facts.notes)
+
+
+def test_content_json_round_trips_every_example(example_root: Path, tmp_path: Path) -> None:
+    """What publish records is exactly the content model, unknown facts included."""
+    from masa_docs.content_record import content_record, read_content_record
+
+    repo = Path(__file__).resolve().parents[1]
+    examples = sorted(p for p in (repo / "examples").iterdir() if (p / "partnership.yaml").is_file())
+    roots = [example_root, *examples]
+    assert len(roots) > 1
+    for root in roots:
+        loaded = load_content(root)
+        data = content_record(loaded)
+        assert data == content_record(load_content(root))  # deterministic
+        (tmp_path / "content.json").write_bytes(data)
+        record = read_content_record(tmp_path)
+        assert record is not None and record.problem is None, root
+        assert record.content == loaded.content, root
+        assert record.fingerprint == loaded.fingerprint
 
 
 @pytest.mark.slow
@@ -486,8 +531,14 @@ def test_diff_between_two_published_folders(tmp_path: Path, example_root: Path) 
         main, ["diff", str(tmp_path / "old-build"), str(tmp_path / "new-build"), "--out", str(tmp_path / "c")]
     )
     assert out.exit_code == 0, out.output
-    assert "manifest.json:" in out.stdout and "The content fingerprint changed from" in out.stdout
-    assert "only what its manifest records" in out.stdout  # says what it could not compare
+    # Each published folder records the facts it was made from (content.json): the summary is
+    # the same fact-level one as between the two content folders, not just the manifests'.
+    assert (
+        "Northmere Borough Council's delegated safeguarding partner (DSP) changed from Martin Keeble"
+        in out.stdout
+    )
+    assert "£170,000.00" in out.stdout and "£177,606.00" in out.stdout
+    assert "only what its manifest records" not in out.stdout
     page = html.fromstring((tmp_path / "c" / "arrangements-changes.html").read_bytes())
     assert "Young inspectors" in _marks(page, "del")
     _ins, dels = _revisions((tmp_path / "c" / "agreement-changes.docx").read_bytes())
@@ -515,13 +566,74 @@ def test_sign_off_says_which_signed_version_it_replaces(tmp_path: Path) -> None:
     assert len(note) == 1 and note[0].getparent().get("id") == "sign-off"
     assert " ".join(note[0].text_content().split()) == (
         "This version replaces version 2.2, signed as the content with fingerprint 0123abcd. "
+        "It is published at https://safeguarding.northmere.gov.uk/arrangements/2022. "
         "What changed since version 2.2."
     )
     assert (
-        note[0].find(".//a").get("href") == "https://safeguarding.northmere.gov.uk/arrangements/changes.html"
+        note[0].findall(".//a")[-1].get("href")
+        == "https://safeguarding.northmere.gov.uk/arrangements/changes.html"
     )
     threshold = html.fromstring(render_html(loaded, RenderRequest("threshold", "html")))
     assert not threshold.find_class("signoff-replaces")
+
+
+OLD_FINGERPRINT = "ab" * 32
+
+
+def test_threshold_and_yearly_report_sign_offs_name_the_signed_version_they_replace(tmp_path: Path) -> None:
+    from masa_docs.render import RenderRequest
+    from masa_docs.render.html import render_html
+
+    root = copy_content(
+        tmp_path / "content",
+        {
+            "threshold.yaml": replace_once(
+                'version: "3.0"\n',
+                'version: "3.0"\n'
+                "supersedes:\n"
+                '  version: "2.1"\n'
+                f"  fingerprint: {OLD_FINGERPRINT}\n"
+                "  signed_on: 2023-03-01\n"
+                "  changes_url: https://example.org/threshold-changes.html\n",
+            ),
+            "reports/2025-26.yaml": replace_once(
+                "published_on: 2026-09-25\n",
+                f"published_on: 2026-09-25\nsupersedes:\n  fingerprint: {OLD_FINGERPRINT}\n",
+            ),
+        },
+    )
+    loaded = load_content(root)
+
+    def note(doc: str, period: str | None = None) -> str:
+        page = html.fromstring(render_html(loaded, RenderRequest(doc, "html", period=period)))
+        found = page.find_class("signoff-replaces")
+        assert len(found) == 1 and found[0].getparent().get("id") == "sign-off"
+        return " ".join(found[0].text_content().split())
+
+    assert note("threshold") == (
+        f"This version replaces version 2.1, signed on 1 March 2023 as the content with fingerprint "
+        f"{OLD_FINGERPRINT}. What changed since version 2.1."
+    )
+    assert note("yearly-report", "2025-26") == (
+        f"This report replaces the earlier issue, signed as the content with fingerprint {OLD_FINGERPRINT}."
+    )
+    # Only the period that records it: last year's report replaces nothing.
+    page = html.fromstring(render_html(loaded, RenderRequest("yearly-report", "html", period="2024-25")))
+    assert not page.find_class("signoff-replaces")
+
+
+def test_a_replaced_version_needs_the_whole_fingerprint(tmp_path: Path) -> None:
+    root = copy_content(
+        tmp_path / "content",
+        {
+            "agreement.yaml": replace_once(
+                'version: "2.0"\n', 'version: "2.0"\nsupersedes:\n  version: "1.0"\n  fingerprint: 0123abcd\n'
+            )
+        },
+    )
+    result = CliRunner().invoke(main, ["validate", "--content", str(root)])
+    assert result.exit_code == 2
+    assert "agreement.yaml:" in result.output and "supersedes.fingerprint" in result.output
 
 
 def test_invalid_content_at_a_revision_names_the_revision(

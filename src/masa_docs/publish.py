@@ -633,6 +633,7 @@ def manifest(
     index: tuple[str, bytes],
     periods: Sequence[str] = (),
     signed: Sequence[Any] = (),
+    record: tuple[str, bytes] | None = None,
 ) -> bytes:
     """``manifest.json``: every file masa-docs made in the folder, with its sha256, the content
     fingerprint it was built from and whether it is stale (kept from an earlier publish
@@ -643,16 +644,16 @@ def manifest(
     only dates are the documents' own dates, from the content.
     """
     listed = dict(files)
-    name, data = index
-    listed[name] = {
-        "document": None,
-        "format": "html",
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "pages": None,
-        "content_fingerprint": loaded.fingerprint,
-        "stale": False,
-    }
+    for name, data in (index, *([record] if record else [])):
+        listed[name] = {
+            "document": None,
+            "format": name.rsplit(".", 1)[-1],  # index.html; content.json (the facts)
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": None,
+            "content_fingerprint": loaded.fingerprint,
+            "stale": False,
+        }
     body = {
         "tool": "masa-docs",
         "tool_version": __version__,
@@ -936,6 +937,7 @@ def publish(
     render failed, a file in the way, another publish running) and then leaves ``out_dir``
     exactly as it was.
     """
+    from .content_record import CONTENT_RECORD, content_record
     from .load import load_content
 
     started = time.perf_counter()
@@ -963,7 +965,7 @@ def publish(
     selected = _selection(docs, formats, period)
     with _locked(out_dir):
         previous = read_manifest(out_dir)
-        names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, MANIFEST]
+        names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, CONTENT_RECORD, MANIFEST]
         removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
         _preflight(out_dir, previous, names, removable)
         with private_tempdir():
@@ -985,12 +987,21 @@ def publish(
         )
         report_period = periods[0] if periods else None
         index = index_page(loaded, merged.files, merged.skipped, templates, signed=copies)
-        writes = [*merged.writes, *signed_writes, (INDEX, index)]
+        # The facts the folder was made from, so that it can be compared fact by fact later.
+        record = (CONTENT_RECORD, content_record(loaded))
+        writes = [*merged.writes, *signed_writes, (INDEX, index), record]
         writes.append(
             (
                 MANIFEST,
                 manifest(
-                    loaded, merged.files, merged.skipped, report_period, (INDEX, index), periods, copies
+                    loaded,
+                    merged.files,
+                    merged.skipped,
+                    report_period,
+                    (INDEX, index),
+                    periods,
+                    copies,
+                    record=record,
                 ),
             )
         )

@@ -119,25 +119,25 @@ def resolve_sides(
 
 
 def _date_of(side: Side) -> dt.date | None:
-    if side.loaded is not None:
-        return side.loaded.content.agreement.dated
+    if side.model is not None:
+        return side.model.agreement.dated
     entry = (side.manifest or {}).get("files", {}).get("agreement.docx", {})
     return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
 
 
 def _partnership(side: Side) -> tuple[str, str, str]:
     """(name, short name, language)."""
-    if side.loaded is not None:
-        p = side.loaded.content.partnership
+    if side.model is not None:
+        p = side.model.partnership
         return p.name, p.short_name, p.language
     name = str((side.manifest or {}).get("partnership") or "the partnership")
     return name, name, "en-GB"
 
 
 def _period(side: Side, want: str | None) -> str | None:
-    if side.loaded is None:
+    if side.model is None:
         return None
-    periods = side.loaded.content.report_periods
+    periods = side.model.report_periods
     if not periods:
         return None
     return want if want in periods else periods[-1]
@@ -146,6 +146,9 @@ def _period(side: Side, want: str | None) -> str | None:
 def _page(side: Side, doc: str, period: str | None) -> str | None:
     if side.published is not None:
         path = side.published / f"{doc}.html"
+        if doc == "yearly-report" and period is not None:
+            # every period's report is published as yearly-report-<period>.html
+            path = next((p for p in (side.published / f"{doc}-{period}.html", path) if p.is_file()), path)
         return path.read_text(encoding="utf-8") if path.is_file() else None
     assert side.loaded is not None
     from ..render import RenderRequest
@@ -191,10 +194,15 @@ def _legend(doc_title: str, old: Side, new: Side) -> str:
 
 
 def compare_facts(old: Side, new: Side) -> FactChanges:
-    """The facts that changed: from the content models, or from the manifests of published folders."""
-    if old.loaded is not None and new.loaded is not None:
-        return compare_content(old.loaded.content, new.loaded.content)
-    return compare_manifests(_manifest_of(old), _manifest_of(new))
+    """The facts that changed: from the content models (a published folder's is its
+    ``content.json``), or, when a published folder has none, from the manifests."""
+    if old.model is not None and new.model is not None:
+        return compare_content(old.model, new.model)
+    facts = compare_manifests(_manifest_of(old), _manifest_of(new))
+    for side in (old, new):
+        if side.record_problem:
+            facts.notes.append(f"{side.record_problem}: only its manifest was compared.")
+    return facts
 
 
 def compare(

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import ContentError, MasaError
 from ..load import LoadedContent, load_content
+from ..model.content import Content
 
 MANIFEST = "manifest.json"
 AGREEMENT_TEMPLATE = "templates/docx/agreement.docx"
@@ -30,11 +31,18 @@ class Side:
     published: Path | None = None  # a published output folder
     manifest: dict[str, Any] | None = None
     agreement_template: Path | None = None  # a Word template from the same revision
+    recorded: Content | None = None  # a published folder's content.json, when it has one
+    record_problem: str | None = None  # why a published folder's content.json could not be used
+
+    @property
+    def model(self) -> Content | None:
+        """The content model: the folder's, or the one a published folder recorded."""
+        return self.loaded.content if self.loaded is not None else self.recorded
 
     @property
     def version(self) -> str:
-        if self.loaded is not None:
-            return self.loaded.content.partnership.version
+        if self.model is not None:
+            return self.model.partnership.version
         files = (self.manifest or {}).get("files", {})
         for entry in files.values():
             if entry.get("document") == "arrangements" and entry.get("version"):
@@ -60,8 +68,17 @@ def folder_side(folder: Path, label: str | None = None) -> Side:
             f"{folder} is not a folder", "give a content folder, a published folder, or --from/--to REV"
         )
     if is_published(folder):
+        from ..content_record import read_content_record
+
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return Side(label or f"published {folder}", published=folder, manifest=manifest)
+        record = read_content_record(folder)
+        return Side(
+            label or f"published {folder}",
+            published=folder,
+            manifest=manifest,
+            recorded=record.content if record else None,
+            record_problem=record.problem if record else None,
+        )
     return Side(label or str(folder), loaded=load_content(folder))
 
 

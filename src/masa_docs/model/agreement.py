@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .base import Date, Id, Markdown, Strict, Text
+from .signatures import PreviousVersion
 
 
 class Definition(Strict):
@@ -21,6 +22,9 @@ class Agreement(Strict):
     title: Text
     reference: Text
     version: Text
+    supersedes: PreviousVersion | None = Field(
+        default=None, description="The signed version this agreement replaces (version and fingerprint)."
+    )
     dated: Date = Field(description="The date printed on the agreement.")
     commencement: Date
     term_years: int = Field(ge=1, le=25)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .base import KNOWABLE, Date, Id, KnownCount, Markdown, NotKnown, PeriodName, Strict, Text
+from .signatures import PreviousVersion
 
 ProgressStatus = Literal["on_track", "at_risk", "off_track", "complete"]
 
@@ -144,6 +145,11 @@ class YearlyReport(Strict):
     start: Date
     end: Date
     published_on: Date
+    supersedes: PreviousVersion | None = Field(
+        default=None,
+        description="A signed earlier issue of this period's report that this one replaces "
+        "(e.g. a corrected report): its fingerprint, and its version if it had one.",
+    )
     foreword: Foreword
     summary: Markdown
     priorities: list[Priority] = Field(min_length=1)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from .base import Date, Id, PeriodName, Strict, Text
+from .base import Date, Id, PeriodName, Strict, Text, Url
 
 Sha256 = Annotated[
     str,
@@ -42,3 +42,22 @@ class Signatures(Strict):
     agreement: list[Signature] = Field(default_factory=list)
     threshold: list[Signature] = Field(default_factory=list)
     yearly_report: dict[PeriodName, list[Signature]] = Field(default_factory=dict)
+
+
+class PreviousVersion(Strict):
+    """The signed version a document replaces (its version and the fingerprint on its sign-off
+    page). The new document's sign-off page names it, and links the summary of what changed."""
+
+    version: Text | None = Field(
+        default=None, description="Its version, e.g. '1.0' (a yearly report's period is its version)."
+    )
+    fingerprint: Sha256 = Field(
+        description="The document fingerprint printed on the page that was signed (all 64 characters)."
+    )
+    signed_on: Date | None = Field(default=None, description="When its last signature was made.")
+    url: Url | None = Field(default=None, description="Where that signed version is published.")
+    changes_url: Url | None = Field(
+        default=None,
+        description="Where the summary of what changed since that version is published "
+        "(e.g. changes.html made by masa-docs diff).",
+    )

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Date, Email, Id, Markdown, Strict, Text, Url
+from .signatures import PreviousVersion
 
 
 class Domain(Strict):
@@ -98,6 +99,10 @@ class Threshold(Strict):
         description="The partnership's own words for its levels, e.g. 'levels of help' (levels only).",
     )
     version: Text
+    supersedes: PreviousVersion | None = Field(
+        default=None,
+        description="The signed version this threshold document replaces (version and fingerprint).",
+    )
     effective_date: Date
     review_date: Date
     published_on: Date

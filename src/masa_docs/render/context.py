@@ -187,6 +187,38 @@ def ended_notice(content: Content) -> EndedNotice | None:
 
 
 @dataclass(frozen=True)
+class Replaces:
+    """The signed version a document replaces, as its sign-off page names it."""
+
+    fingerprint: str
+    version: str | None = None
+    signed_on: dt.date | None = None
+    url: str | None = None
+    changes_url: str | None = None
+
+
+def replaced_version(content: Content, name: str, period: str | None = None) -> Replaces | None:
+    """The signed version that document ``name`` replaces, when the content records it: the
+    arrangements' ``partnership.yaml supersedes`` (with a fingerprint), the agreement's and the
+    threshold document's ``supersedes``, a yearly report's ``reports/<period>.yaml supersedes``."""
+    if name == "arrangements":
+        p = content.partnership.supersedes
+        if p is None or not p.fingerprint:
+            return None
+        return Replaces(p.fingerprint, p.version, None, p.url, p.changes_url)
+    prev = None
+    if name == "agreement":
+        prev = content.agreement.supersedes
+    elif name == "threshold":
+        prev = content.threshold.supersedes
+    elif name == "yearly-report" and period in content.reports:
+        prev = content.reports[period].supersedes
+    if prev is None:
+        return None
+    return Replaces(prev.fingerprint, prev.version, prev.signed_on, prev.url, prev.changes_url)
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     spec: DocumentSpec
     title: str
@@ -202,6 +234,28 @@ class DocumentMeta:
     tool_version: str = __version__
     extra: dict[str, Any] = field(default_factory=dict)
     ended: EndedNotice | None = None  # the arrangements have ended: a historical record
+    replaces: Replaces | None = None  # the signed version this one replaces, when recorded
+
+    @property
+    def replaces_text(self) -> str:
+        """The sign-off's sentence about the signed version this one replaces, in plain text
+        (for the Word agreement; the HTML templates link it): '' when none is recorded."""
+        prev = self.replaces
+        if prev is None:
+            return ""
+        noun = "report" if self.spec.periodic else "version"
+        earlier = "issue" if self.spec.periodic else "version"
+        which = f"version {prev.version}" if prev.version else f"the earlier {earlier}"
+        when = f" on {format_date(prev.signed_on)}" if prev.signed_on else ""
+        text = (
+            f"This {noun} replaces {which}, signed{when} as the content with fingerprint {prev.fingerprint}."
+        )
+        if prev.url:
+            text += f" It is published at {prev.url}."
+        if prev.changes_url:
+            since = f"version {prev.version}" if prev.version else "then"
+            text += f" What changed since {since}: {prev.changes_url}."
+        return text
 
     @property
     def historical(self) -> bool:
@@ -397,6 +451,7 @@ def document_meta(
         period=period,
         extra={"area": area} if area else {},
         ended=ended,
+        replaces=replaced_version(c, spec.name, period),
         awaiting=tuple(unsigned),
         signed_copy=None
         if reasons
