@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .documents import DOCUMENTS
+from .documents import DOCUMENT_ORDER, DOCUMENTS, available
+from .locations import Location
+from .locations import locate as _locate
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
 from .substance import is_narrative_at
@@ -52,28 +55,6 @@ CONFIDENCE_WORDS: dict[str, str] = {
     "unverified": "unverified citation",
 }
 REPORT_SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Location:
-    """A content path and where it is written (file:line:column)."""
-
-    field: str
-    file: str
-    line: int | None
-    column: int | None
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.file} {self.field}".strip()
-        return f"{self.file}:{self.line}:{self.column or 1} {self.field}".strip()
-
-    @property
-    def short(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "file": self.file, "line": self.line, "column": self.column}
 
 
 @dataclass(frozen=True)
@@ -214,16 +195,6 @@ class CheckReport:
 
 
 # ------------------------------------------------------------------ evaluation
-
-
-def _locate(loaded: LoadedContent, loc: tuple[str | int, ...], local: LocalRules | None = None) -> Location:
-    source = (
-        local.source
-        if local is not None and local.source is not None and loc[:1] == ("rules_file",)
-        else None
-    )
-    d = (source or loaded.source).diagnostic(loc, "")
-    return Location(d.field_path, d.file, d.line, d.column)
 
 
 def local_rules(loaded: LoadedContent, reserved: set[str] | frozenset[str] = frozenset()) -> LocalRules:
@@ -477,14 +448,17 @@ def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = Non
 
 
 def document_status_lines(
-    loaded: LoadedContent, docs: list[str] | tuple[str, ...] | None = None, period: str | None = None
+    loaded: LoadedContent,
+    docs: list[str] | tuple[str, ...] | None = None,
+    period: str | None = None,
+    blocking: Callable[[str, str | None], tuple[str, ...]] | None = None,
 ) -> list[str]:
     """One line per document: whether it is published as final or as a draft, and why.
 
     ``publish`` prints these after its summary. The reasons are those the documents print
     (:func:`masa_docs.render.context.document_meta`): missing signatures, changed content,
-    failing "must" rules and placeholder text."""
-    from .publish import DOCUMENT_ORDER
+    failing "must" rules and placeholder text. ``blocking(doc, period)`` gives the reasons
+    already worked out (publish's analysis); by default they are worked out here."""
     from .render.context import document_meta
 
     c = loaded.content
@@ -496,7 +470,10 @@ def document_status_lines(
         p = (period or c.latest_period) if spec.periodic else None
         if spec.periodic and p is None:
             continue
-        meta = document_meta(loaded, name, period=p, blocking=blocking_reasons(loaded, name, p))
+        if not available(spec, c, p):
+            continue  # an easy-read version without its plain-language words is not made
+        reasons = blocking(name, p) if blocking is not None else blocking_reasons(loaded, name, p)
+        meta = document_meta(loaded, name, period=p, blocking=reasons)
         label = f"{name} {p}" if p else name
         if meta.draft:
             lines.append(f"{label}: DRAFT, because " + "; ".join(meta.draft_reasons) + ".")

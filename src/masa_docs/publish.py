@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .documents import DOCUMENTS, FORMATS, available
+from .documents import DOCUMENT_ORDER, DOCUMENTS, FORMATS, available
 from .errors import ContentError, Diagnostic, MasaError, did_you_mean
+from .render import EASY_READ_NAMES as _EASY_READ
 from .render import RENDERERS, RenderRequest
 
 if TYPE_CHECKING:
@@ -45,15 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Order in which documents are listed (index, manifest, summary).
-DOCUMENT_ORDER: tuple[str, ...] = (
-    "arrangements",
-    "threshold",
-    "yearly-report",
-    "agreement",
-    "arrangements-summary",
-    "yearly-report-easy-read",
-)
 FORMAT_LABELS = {"html": "Web page (HTML)", "pdf": "PDF", "docx": "Word (DOCX)"}
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -111,6 +103,7 @@ class PublishResult:
     stale: list[tuple[str, str]] = field(default_factory=list)  # (file, why) kept but not up to date
     removed: list[str] = field(default_factory=list)  # earlier outputs the content no longer has
     signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
+    status: list[str] = field(default_factory=list)  # each document's status line (status_lines)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -158,10 +151,23 @@ def compliance_summary(loaded: LoadedContent) -> str:
 
 
 def blocking_reasons(loaded: LoadedContent, doc: str, period: str | None) -> tuple[str, ...]:
-    """Failing "must" rules that keep ``doc`` a draft (``masa_docs.check.blocking_reasons``)."""
-    from .check import blocking_reasons as check_blocking
+    """Failing "must" rules that keep ``doc`` a draft (``masa_docs.check.blocking_reasons``),
+    worked out once per content (:mod:`masa_docs.analysis`)."""
+    from .analysis import blocking_reasons as analysed
 
-    return tuple(check_blocking(loaded, doc, period=period))
+    return analysed(loaded, doc, period)
+
+
+def status_lines(
+    loaded: LoadedContent, docs: Sequence[str] | None = None, period: str | None = None
+) -> list[str]:
+    """One line per document (every document, or those named in ``docs``, whatever formats were
+    published): final or draft, and why (``masa_docs.check.document_status_lines``)."""
+    from .check import document_status_lines
+
+    return document_status_lines(
+        loaded, tuple(docs) if docs else None, period, blocking=lambda d, p: blocking_reasons(loaded, d, p)
+    )
 
 
 # ------------------------------------------------------------------ jobs (run in workers)
@@ -382,7 +388,8 @@ def render_all(
     order = sorted(
         range(total), key=lambda i: (_COST.get(requests[i].fmt, 3), _SIZE.get(requests[i].doc, 9), i)
     )
-    if n <= 1 or total <= 1:
+    if n <= 1 or _small(requests):
+        n = 1
         for i in order:
             if progress:
                 progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, total))
@@ -392,8 +399,10 @@ def render_all(
     else:
         import multiprocessing
 
-        # Forked workers inherit the content already loaded here instead of reading it again.
+        # Forked workers inherit the content already loaded and analysed here, the renderers'
+        # modules already imported and the templates already compiled, instead of each doing it.
         _WORKER_CONTENT[jobs[0].content_dir] = loaded
+        _warm(requests)
         ctx = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         )
@@ -418,6 +427,39 @@ def render_all(
                     fut.cancel()
                 raise
     return [(requests[i], results[i]) for i in range(total)], n
+
+
+def _small(requests: Sequence[RenderRequest]) -> bool:
+    """Whether starting worker processes would cost more than it saves: one output, or two of
+    which at most one is a PDF (the Word copies and pages take a fraction of a second)."""
+    return len(requests) <= 1 or (len(requests) == 2 and sum(r.fmt == "pdf" for r in requests) <= 1)
+
+
+def _warm(requests: Sequence[RenderRequest]) -> None:
+    """Import the renderers the requests need and compile their templates, once, in the parent
+    process (forked workers inherit both)."""
+    import importlib
+
+    modules = {RENDERERS[(r.doc, r.fmt)].split(":")[0] for r in requests if (r.doc, r.fmt) in RENDERERS}
+    if "masa_docs.render.html_pdf" in modules or "masa_docs.render.agreement" in modules:
+        modules |= {"weasyprint", "pikepdf", "pyhanko.sign.fields", "masa_docs.render.pdf"}
+    if "masa_docs.render.word_copy" in modules:
+        modules |= {"docx"}
+    for module in sorted(modules):
+        with contextlib.suppress(ImportError):  # a missing renderer is reported by its job
+            importlib.import_module(module)
+    from .render.html import HTML_DOCUMENTS, environment
+
+    pages = {(r.doc, r.templates) for r in requests if r.doc in (*HTML_DOCUMENTS, *_EASY_READ)}
+    for doc, templates in sorted(pages, key=str):
+        if templates is None:
+            folders = None
+        else:
+            from .resources import template_folders
+
+            folders = template_folders(templates).html
+        with contextlib.suppress(Exception):  # a template error is reported by its job
+            environment(folders).get_template(f"{doc}.html")
 
 
 def _output(req: RenderRequest, res: _JobResult, file: str | None = None) -> OutputResult:
@@ -966,6 +1008,9 @@ def publish(
         names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, MANIFEST]
         removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
         _preflight(out_dir, previous, names, removable)
+        from .analysis import analyse
+
+        analyse(loaded, requests)  # once, here: the workers inherit it
         with private_tempdir():
             pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
         merged = _merge(loaded, out_dir, previous, selected, pairs, metas)
@@ -1013,6 +1058,7 @@ def publish(
         stale=merged.stale,
         removed=merged.removals,
         signed=copies,
+        status=status_lines(loaded, docs, period),
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)
@@ -1092,4 +1138,5 @@ __all__ = [
     "private_tempdir",
     "publish",
     "read_manifest",
+    "status_lines",
 ]

@@ -171,10 +171,7 @@ def publish(
     if not quiet and result.compliance:
         click.echo(f"{result.compliance} Details: masa-docs check")
     if not quiet:
-        from ..check import document_status_lines
-        from ..load import load_content
-
-        for line in document_status_lines(load_content(content_dir), docs, period):
+        for line in result.status:
             click.echo(line)
     if result.a11y:
         for problem in result.a11y:
