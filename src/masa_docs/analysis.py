@@ -42,6 +42,15 @@ class Analysis:
     blocking: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict)
     compliance: dict[tuple[str, str | None], list[MatrixRow]] = field(default_factory=dict)
     reports: dict[str | None, dict[str, Any]] = field(default_factory=dict)  # period -> report context
+    brand: Any = None  # masa_docs.brand.Brand: the cover's colour and the logos (read once)
+
+    def cover_brand(self, loaded: LoadedContent) -> Any:
+        """The cover's colour and logos (``masa_docs.brand.brand_context``), read once."""
+        if self.brand is None:
+            from .brand import brand_context
+
+            self.brand = brand_context(loaded)
+        return self.brand
 
     def blocking_reasons(self, loaded: LoadedContent, doc: str, period: str | None) -> tuple[str, ...]:
         """Failing "must" rules (and placeholder text) that keep ``doc`` a draft."""
@@ -111,6 +120,11 @@ def blocking_reasons(loaded: LoadedContent, doc: str, period: str | None) -> tup
     return analysis_of(loaded).blocking_reasons(loaded, doc, period)
 
 
+def cover_brand(loaded: LoadedContent) -> Any:
+    """The cover's colour and logos, read from the content folder once per content."""
+    return analysis_of(loaded).cover_brand(loaded)
+
+
 def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysis:
     """Work out everything ``requests`` need (compliance matrices, report figures and charts,
     the charts' PNG when a Word copy is made) before they are rendered."""
@@ -118,6 +132,8 @@ def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysi
     from .render import RENDERERS
 
     a = analysis_of(loaded)
+    if requests:
+        a.cover_brand(loaded)
     for req in requests:
         spec = DOCUMENTS[req.doc]
         if RENDERERS.get((req.doc, req.fmt), "").startswith("masa_docs.render.agreement:"):
@@ -138,6 +154,7 @@ __all__ = [
     "analysis_of",
     "blocking_reasons",
     "compliance_rows",
+    "cover_brand",
     "report_charts",
     "report_context",
 ]

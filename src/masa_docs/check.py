@@ -427,14 +427,30 @@ def blocking_reasons(
     return tuple(reasons)
 
 
+# The hollow fields of the last few contents (kept alive here, so an id is not reused): every
+# document's status asks for them, and the content does not change while it is loaded.
+_HOLLOW: dict[int, tuple[object, list[Any]]] = {}
+
+
+def _hollow_fields(loaded: LoadedContent) -> list[Any]:
+    from .substance import content_hollow_fields
+
+    hit = _HOLLOW.get(id(loaded.content))
+    if hit is not None and hit[0] is loaded.content:
+        return hit[1]
+    found = list(content_hollow_fields(loaded.content))
+    if len(_HOLLOW) >= 4:
+        _HOLLOW.pop(next(iter(_HOLLOW)))
+    _HOLLOW[id(loaded.content)] = (loaded.content, found)
+    return found
+
+
 def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = None) -> str | None:
     """Why placeholder or hollow text keeps ``doc_name`` a draft, or None. Every topic counts; of
     the yearly reports, only the one being published (and none for the other documents)."""
-    from .substance import content_hollow_fields
-
     found = [
         h
-        for h in content_hollow_fields(loaded.content)
+        for h in _hollow_fields(loaded)
         if h.loc[0] != "reports" or (doc_name == "yearly-report" and h.loc[1:2] == (period,))
     ]
     if not found:

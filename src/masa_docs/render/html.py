@@ -190,13 +190,13 @@ def render_document(
         templates = template_folders(request.templates).html
     folder = _folders(templates)
     ctx = template_context(loaded, meta)
-    from ..brand import brand_context
+    from ..analysis import cover_brand
     from ..model.schedule import schedule
     from ..outline import outline
 
     doc_outline = outline(loaded.content, request.doc, area=request.area)
     ctx.update(
-        brand=brand_context(loaded),  # the cover's colour and logos
+        brand=cover_brand(loaded),  # the cover's colour and logos
         toc=list(doc_outline.sections),
         outline=doc_outline,
         area=loaded.content.areas_by_id[request.area] if request.area else None,
