@@ -150,9 +150,10 @@ def _edit_foreword(content: Path, n: int) -> None:
     text = path.read_text(encoding="utf-8")
     if FOREWORD_KEY not in text:
         raise MasaError(f"{path} has no foreword to edit", "the benchmark edits the foreword's text")
-    marker = "    (Edited for the benchmark"
-    lines = [line for line in text.split("\n") if not line.startswith(marker)]
-    text = "\n".join(lines).replace(FOREWORD_KEY, f"{FOREWORD_KEY}{marker}, run {n}.)\n\n", 1)
+    import re
+
+    text = re.sub(r"(?m)^    \(Edited for the benchmark, run \d+\.\)\n\n", "", text)
+    text = text.replace(FOREWORD_KEY, f"{FOREWORD_KEY}    (Edited for the benchmark, run {n}.)\n\n", 1)
     path.write_text(text, encoding="utf-8")
 
 
