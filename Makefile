@@ -84,8 +84,8 @@ lint: setup ## ruff and mypy
 a11y: setup ## Publish and run the accessibility checks (axe, PDF/UA, Word)
 	$(BIN)/masa-docs publish --content $(CONTENT) --out $(OUT) --a11y
 
-bench: setup ## Time publish on the example beside WeasyPrint alone
-	$(BIN)/python -m masa_docs.bench --content $(CONTENT)
+bench: setup ## Time publish beside its renderers alone, re-publish, --help (ARGS=--large or BENCH_LARGE=1: a large partnership)
+	$(BIN)/python -m masa_docs.bench --content $(CONTENT) $(ARGS)
 
 pictures: publish ## PNGs of the first pages, sign-off and a chart page of every PDF and Word copy in $(OUT)/pictures/
 	$(BIN)/python -m masa_docs.pictures --build $(OUT) --out $(OUT)/pictures

@@ -344,7 +344,7 @@ def test_importing_charts_does_not_import_matplotlib() -> None:
 def test_comparator_year_is_named_in_the_trend_table_and_description(example) -> None:
     """National comparators lag a year: the table names the year of each column's figure, and the
     description names the year of the comparator it cites."""
-    from masa_docs.render.charts import report_charts
+    from masa_docs.analysis import report_charts
 
     chart = next(c for c in report_charts(example, "2025-26") if c.id == "metric-cic-rate")
     headings = [row[0] for row in chart.table.rows]

@@ -283,7 +283,10 @@ def test_an_output_that_cannot_be_built_keeps_its_previous_file_marked_stale(pre
     import masa_docs.render.html as html
 
     monkeypatch.setattr(html, "render_html_output", missing)
-    result = publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
+    # force: the content is unchanged, so publish would otherwise keep the file without trying.
+    result = publish(
+        example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1, force=True
+    )
     assert result.outputs == [] and result.skipped == []
     assert result.stale == [("threshold.html", "not rebuilt: LibreOffice was not found")]
     assert (previous_build / "threshold.html").read_bytes() == before

@@ -271,7 +271,7 @@ def test_word_copy_has_the_sections_as_word_headings(
 def test_yearly_report_charts_are_pictures_with_their_alt_text(
     copies: dict[str, bytes], example: LoadedContent
 ) -> None:
-    from masa_docs.render.charts import report_charts
+    from masa_docs.analysis import report_charts
 
     alts = [
         x[len("IMG | alt=") :] for x in outline(copies["yearly-report"]).splitlines() if x.startswith("IMG")

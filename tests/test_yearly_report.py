@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from masa_docs.analysis import report_charts
 from masa_docs.cli import main
 from masa_docs.errors import ContentError, MasaError
 from masa_docs.example import example_dir
 from masa_docs.load import LoadedContent, load_content
 from masa_docs.render import RenderRequest
-from masa_docs.render.charts import report_charts
 from masa_docs.render.html import render_html
 from masa_docs.reporting import report_figures
 

@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .documents import DOCUMENTS
+from .documents import DOCUMENT_ORDER, DOCUMENTS, available
+from .locations import Location
+from .locations import locate as _locate
 from .rules import EDITIONS, LocalRules, Rule, load_local_rules, load_pack
 from .rules.checks import CheckContext, Finding, Outcome, Probe, path_locs, resolve, run, text_problem
 from .substance import is_narrative_at
@@ -52,28 +55,6 @@ CONFIDENCE_WORDS: dict[str, str] = {
     "unverified": "unverified citation",
 }
 REPORT_SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Location:
-    """A content path and where it is written (file:line:column)."""
-
-    field: str
-    file: str
-    line: int | None
-    column: int | None
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.file} {self.field}".strip()
-        return f"{self.file}:{self.line}:{self.column or 1} {self.field}".strip()
-
-    @property
-    def short(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "file": self.file, "line": self.line, "column": self.column}
 
 
 @dataclass(frozen=True)
@@ -214,16 +195,6 @@ class CheckReport:
 
 
 # ------------------------------------------------------------------ evaluation
-
-
-def _locate(loaded: LoadedContent, loc: tuple[str | int, ...], local: LocalRules | None = None) -> Location:
-    source = (
-        local.source
-        if local is not None and local.source is not None and loc[:1] == ("rules_file",)
-        else None
-    )
-    d = (source or loaded.source).diagnostic(loc, "")
-    return Location(d.field_path, d.file, d.line, d.column)
 
 
 def local_rules(loaded: LoadedContent, reserved: set[str] | frozenset[str] = frozenset()) -> LocalRules:
@@ -456,14 +427,30 @@ def blocking_reasons(
     return tuple(reasons)
 
 
+# The hollow fields of the last few contents (kept alive here, so an id is not reused): every
+# document's status asks for them, and the content does not change while it is loaded.
+_HOLLOW: dict[int, tuple[object, list[Any]]] = {}
+
+
+def _hollow_fields(loaded: LoadedContent) -> list[Any]:
+    from .substance import content_hollow_fields
+
+    hit = _HOLLOW.get(id(loaded.content))
+    if hit is not None and hit[0] is loaded.content:
+        return hit[1]
+    found = list(content_hollow_fields(loaded.content))
+    if len(_HOLLOW) >= 4:
+        _HOLLOW.pop(next(iter(_HOLLOW)))
+    _HOLLOW[id(loaded.content)] = (loaded.content, found)
+    return found
+
+
 def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = None) -> str | None:
     """Why placeholder or hollow text keeps ``doc_name`` a draft, or None. Every topic counts; of
     the yearly reports, only the one being published (and none for the other documents)."""
-    from .substance import content_hollow_fields
-
     found = [
         h
-        for h in content_hollow_fields(loaded.content)
+        for h in _hollow_fields(loaded)
         if h.loc[0] != "reports" or (doc_name == "yearly-report" and h.loc[1:2] == (period,))
     ]
     if not found:
@@ -477,15 +464,17 @@ def hollow_reason(loaded: LoadedContent, doc_name: str, period: str | None = Non
 
 
 def document_status_lines(
-    loaded: LoadedContent, docs: list[str] | tuple[str, ...] | None = None, period: str | None = None
+    loaded: LoadedContent,
+    docs: list[str] | tuple[str, ...] | None = None,
+    period: str | None = None,
+    blocking: Callable[[str, str | None], tuple[str, ...]] | None = None,
 ) -> list[str]:
     """One line per document: whether it is published as final or as a draft, and why.
 
     ``publish`` prints these after its summary. The reasons are those the documents print
     (:func:`masa_docs.render.context.document_meta`): missing signatures, changed content,
-    failing "must" rules and placeholder text."""
-    from .documents import available
-    from .publish import DOCUMENT_ORDER
+    failing "must" rules and placeholder text. ``blocking(doc, period)`` gives the reasons
+    already worked out (publish's analysis); by default they are worked out here."""
     from .render.context import document_meta
 
     c = loaded.content
@@ -498,8 +487,9 @@ def document_status_lines(
         if spec.periodic and p is None:
             continue
         if not available(spec, c, p):
-            continue  # an easy-read version without its plain-language words: not published
-        meta = document_meta(loaded, name, period=p, blocking=blocking_reasons(loaded, name, p))
+            continue  # an easy-read version without its plain-language words is not made
+        reasons = blocking(name, p) if blocking is not None else blocking_reasons(loaded, name, p)
+        meta = document_meta(loaded, name, period=p, blocking=reasons)
         label = f"{name} {p}" if p else name
         if meta.draft:
             lines.append(f"{label}: DRAFT, because " + "; ".join(meta.draft_reasons) + ".")

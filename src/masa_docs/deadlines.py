@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from .locations import Location
+from .locations import locate as _locate
 from .rules import DeadlineSettings, LocalRules
 from .rules.checks import add_months
 from .wording import count
 
 if TYPE_CHECKING:
-    from .check import Location
     from .load import LoadedContent
 
 State = Literal["past", "soon", "ok"]
@@ -105,8 +106,6 @@ def deadlines(loaded: LoadedContent, today: dt.date, local: LocalRules | None = 
     """Every deadline the content implies, sorted by date, each marked past / soon / ok.
 
     ``local`` (content/rules.yaml) may set a local yearly-report target and the warning period."""
-    from .check import _locate
-
     settings = local.deadlines if local is not None else DeadlineSettings()
     warn = settings.warn_days
     c = loaded.content

@@ -180,6 +180,16 @@ DOCUMENTS: dict[str, DocumentSpec] = {
 }
 FORMATS = ("html", "pdf", "docx")
 
+#: Order in which documents are listed (publish's index, manifest and summary; status lines).
+DOCUMENT_ORDER: tuple[str, ...] = (
+    "arrangements",
+    "threshold",
+    "yearly-report",
+    "agreement",
+    "arrangements-summary",
+    "yearly-report-easy-read",
+)
+
 
 def document(name: str) -> DocumentSpec:
     return DOCUMENTS[name]

@@ -143,6 +143,8 @@ class LoadedContent:
     source: SourceMap
     fingerprint: str
     files: list[Path]
+    # The analysis of this content (masa_docs.analysis.Analysis): worked out once, on first use.
+    analysis: Any = field(default=None, repr=False, compare=False)
 
     @property
     def short_fingerprint(self) -> str:

@@ -30,13 +30,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .documents import DOCUMENTS, FORMATS, available
+from .documents import DOCUMENT_ORDER, DOCUMENTS, FORMATS, available
 from .errors import ContentError, Diagnostic, MasaError, did_you_mean
+from .render import EASY_READ_NAMES as _EASY_READ
 from .render import RENDERERS, RenderRequest
 
 if TYPE_CHECKING:
@@ -45,15 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Order in which documents are listed (index, manifest, summary).
-DOCUMENT_ORDER: tuple[str, ...] = (
-    "arrangements",
-    "threshold",
-    "yearly-report",
-    "agreement",
-    "arrangements-summary",
-    "yearly-report-easy-read",
-)
 FORMAT_LABELS = {"html": "Web page (HTML)", "pdf": "PDF", "docx": "Word (DOCX)"}
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -89,11 +81,11 @@ class SkippedOutput:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    kind: Literal["start", "done", "skipped"]
+    kind: Literal["start", "done", "skipped", "unchanged"]
     doc: str
     fmt: str
     total: int  # number of outputs in this build
-    output: OutputResult | None = None
+    output: OutputResult | None = None  # "done", and "unchanged" (the file kept, as recorded)
     skipped: SkippedOutput | None = None
 
 
@@ -111,6 +103,8 @@ class PublishResult:
     stale: list[tuple[str, str]] = field(default_factory=list)  # (file, why) kept but not up to date
     removed: list[str] = field(default_factory=list)  # earlier outputs the content no longer has
     signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
+    status: list[str] = field(default_factory=list)  # each document's status line (status_lines)
+    unchanged: list[OutputResult] = field(default_factory=list)  # not rebuilt: same inputs, file intact
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -158,10 +152,23 @@ def compliance_summary(loaded: LoadedContent) -> str:
 
 
 def blocking_reasons(loaded: LoadedContent, doc: str, period: str | None) -> tuple[str, ...]:
-    """Failing "must" rules that keep ``doc`` a draft (``masa_docs.check.blocking_reasons``)."""
-    from .check import blocking_reasons as check_blocking
+    """Failing "must" rules that keep ``doc`` a draft (``masa_docs.check.blocking_reasons``),
+    worked out once per content (:mod:`masa_docs.analysis`)."""
+    from .analysis import blocking_reasons as analysed
 
-    return tuple(check_blocking(loaded, doc, period=period))
+    return analysed(loaded, doc, period)
+
+
+def status_lines(
+    loaded: LoadedContent, docs: Sequence[str] | None = None, period: str | None = None
+) -> list[str]:
+    """One line per document (every document, or those named in ``docs``, whatever formats were
+    published): final or draft, and why (``masa_docs.check.document_status_lines``)."""
+    from .check import document_status_lines
+
+    return document_status_lines(
+        loaded, tuple(docs) if docs else None, period, blocking=lambda d, p: blocking_reasons(loaded, d, p)
+    )
 
 
 # ------------------------------------------------------------------ jobs (run in workers)
@@ -263,6 +270,129 @@ def _raise_job_error(res: _JobResult) -> None:
         raise ContentError(list(res.content_error))
 
 
+# ------------------------------------------------------------------ what an output is made from
+
+#: Bump when the recipe below changes: every output is then rebuilt once.
+INPUTS_RECIPE = 1
+
+
+def _files_digest(folders: Sequence[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    """sha256 over every file under ``folders`` (relative name and bytes), in a fixed order."""
+    h = hashlib.sha256()
+    for i, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if suffixes is not None and path.suffix not in suffixes:
+                continue
+            if "__pycache__" in path.parts:
+                continue
+            h.update(f"{i}\0{path.relative_to(folder).as_posix()}\0".encode())
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_DIGESTS: dict[tuple[str, ...], str] = {}
+
+
+def _digest_cached(folders: Sequence[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    """:func:`_files_digest`, once per process for the tool's own files; template folders are
+    hashed again on every publish (a partnership edits its templates between two publishes)."""
+    key = (*(str(f) for f in folders), *(suffixes or ()))
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _files_digest(folders, suffixes)
+    return _DIGESTS[key]
+
+
+def tool_digest() -> str:
+    """The masa-docs version and a hash of its code and rule packs: a new masa-docs (or an edit to
+    it, in a checkout) rebuilds every output."""
+    return f"{__version__}:{_digest_cached([Path(__file__).resolve().parent], ('.py', '.yaml', '.json'))}"
+
+
+def _template_digest(templates: str | None, fmt: str, doc: str) -> str:
+    """A hash of the template folders an output is made with (HTML pages and their PDFs: the
+    HTML templates and stylesheet; the Word copies: those and the Word base; the agreement:
+    the Word templates). The partnership's own folder first, then the shipped one."""
+    from .resources import template_folders
+
+    folders = template_folders(templates)
+    if doc == "agreement":
+        used: tuple[Path, ...] = folders.docx
+    elif fmt == "docx":
+        used = (*folders.html, *folders.docx)
+    else:
+        used = folders.html
+    return _files_digest(used)
+
+
+def output_inputs(
+    loaded: LoadedContent, req: RenderRequest, meta: DocumentMeta, templates_digest: str, tool: str
+) -> str:
+    """sha256 of everything one output is made from: its document's content fingerprint (and,
+    for an easy-read version, its plain-language words), the document's metadata (version, date,
+    status and why, the signatures), its compliance appendix and "must" failures, the logos on
+    its cover, the templates, masa-docs itself, and the format and variant asked for. Two
+    publishes with the same inputs make the same bytes."""
+    from .analysis import analysis_of
+
+    spec = DOCUMENTS[req.doc]
+    analysis = analysis_of(loaded)
+    parts: list[str] = [
+        f"masa-docs output inputs {INPUTS_RECIPE}",
+        tool,
+        templates_digest,
+        repr((req.doc, req.fmt, req.period, req.area, req.blocking)),
+        meta.fingerprint,
+        repr(
+            (
+                meta.title,
+                meta.version,
+                meta.date,
+                meta.language,
+                meta.status,
+                meta.draft_reasons,
+                meta.signatures,
+                meta.period,
+                meta.awaiting,
+                meta.signed_copy,
+                meta.ended,
+            )
+        ),
+    ]
+    root = loaded.source.root
+    if spec.source is not None:  # an easy-read version: its words
+        words = root / "plain-language.yaml"
+        parts.append(hashlib.sha256(words.read_bytes()).hexdigest() if words.is_file() else "-")
+    if req.doc != "agreement":
+        period = req.period if spec.periodic else None
+        parts.append(repr(analysis.compliance_rows(loaded, req.doc, period)))
+        brand = analysis.cover_brand(loaded)
+        parts.append(hashlib.sha256(repr(brand).encode()).hexdigest())
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def _unchanged(
+    out_dir: Path, previous: dict[str, Any] | None, names: Sequence[str], inputs: str
+) -> dict[str, Any] | None:
+    """The recorded entry of an output whose files are all in ``out_dir`` as recorded and that
+    was made from ``inputs``; None when it must be built."""
+    recorded = previous["files"] if previous else {}
+    entry = None
+    for name in names:
+        e = recorded.get(name)
+        if not isinstance(e, dict) or e.get("inputs") != inputs or e.get("stale"):
+            return None
+        path = out_dir / name
+        if path.is_symlink() or not path.is_file() or e.get("sha256") != _sha256_file(path):
+            return None  # deleted or changed since: build it again
+        entry = e
+    return entry
+
+
 # ------------------------------------------------------------------ planning
 
 
@@ -359,10 +489,16 @@ def render_all(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    of: int | None = None,
 ) -> tuple[list[tuple[RenderRequest, _JobResult]], int]:
-    """Render every request; returns (request, result) pairs in request order and the pool size."""
+    """Render every request; returns (request, result) pairs in request order and the pool size
+    (0 when there is nothing to render). Progress events count ``of`` outputs (default: the
+    requests), e.g. the whole build when some outputs are unchanged."""
     total = len(requests)
+    if not requests:
+        return [], 0
     n = workers or default_workers(total)
+    shown = of or total
     jobs = [_Job(str(content_dir.resolve()), loaded.fingerprint, r) for r in requests]
     results: dict[int, _JobResult] = {}
 
@@ -374,26 +510,29 @@ def render_all(
         if res.skipped is not None:
             reason, hint = res.skipped
             s = SkippedOutput(req.doc, req.fmt, f"{output_stem(req)}.{req.fmt}", reason, hint)
-            progress(ProgressEvent("skipped", req.doc, req.fmt, total, skipped=s))
+            progress(ProgressEvent("skipped", req.doc, req.fmt, shown, skipped=s))
         elif res.data is not None:
             o = _output(req, res)
-            progress(ProgressEvent("done", req.doc, req.fmt, total, output=o))
+            progress(ProgressEvent("done", req.doc, req.fmt, shown, output=o))
 
     order = sorted(
         range(total), key=lambda i: (_COST.get(requests[i].fmt, 3), _SIZE.get(requests[i].doc, 9), i)
     )
-    if n <= 1 or total <= 1:
+    if n <= 1 or _small(requests):
+        n = 1
         for i in order:
             if progress:
-                progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, total))
+                progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
             res = _run_job(jobs[i], loaded)
             _raise_job_error(res)
             report(i, res)
     else:
         import multiprocessing
 
-        # Forked workers inherit the content already loaded here instead of reading it again.
+        # Forked workers inherit the content already loaded and analysed here, the renderers'
+        # modules already imported and the templates already compiled, instead of each doing it.
         _WORKER_CONTENT[jobs[0].content_dir] = loaded
+        _warm(requests)
         ctx = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         )
@@ -401,7 +540,7 @@ def render_all(
             futures: dict[Future[_JobResult], int] = {}
             for i in order:
                 if progress:
-                    progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, total))
+                    progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
                 futures[pool.submit(_run_job, jobs[i])] = i
             from concurrent.futures import FIRST_EXCEPTION, wait
 
@@ -418,6 +557,39 @@ def render_all(
                     fut.cancel()
                 raise
     return [(requests[i], results[i]) for i in range(total)], n
+
+
+def _small(requests: Sequence[RenderRequest]) -> bool:
+    """Whether starting worker processes would cost more than it saves: one output, or two of
+    which at most one is a PDF (the Word copies and pages take a fraction of a second)."""
+    return len(requests) <= 1 or (len(requests) == 2 and sum(r.fmt == "pdf" for r in requests) <= 1)
+
+
+def _warm(requests: Sequence[RenderRequest]) -> None:
+    """Import the renderers the requests need and compile their templates, once, in the parent
+    process (forked workers inherit both)."""
+    import importlib
+
+    modules = {RENDERERS[(r.doc, r.fmt)].split(":")[0] for r in requests if (r.doc, r.fmt) in RENDERERS}
+    if "masa_docs.render.html_pdf" in modules or "masa_docs.render.agreement" in modules:
+        modules |= {"weasyprint", "pikepdf", "pyhanko.sign.fields", "masa_docs.render.pdf"}
+    if "masa_docs.render.word_copy" in modules:
+        modules |= {"docx"}
+    for module in sorted(modules):
+        with contextlib.suppress(ImportError):  # a missing renderer is reported by its job
+            importlib.import_module(module)
+    from .render.html import HTML_DOCUMENTS, environment
+
+    pages = {(r.doc, r.templates) for r in requests if r.doc in (*HTML_DOCUMENTS, *_EASY_READ)}
+    for doc, templates in sorted(pages, key=str):
+        if templates is None:
+            folders = None
+        else:
+            from .resources import template_folders
+
+            folders = template_folders(templates).html
+        with contextlib.suppress(Exception):  # a template error is reported by its job
+            environment(folders).get_template(f"{doc}.html")
 
 
 def _output(req: RenderRequest, res: _JobResult, file: str | None = None) -> OutputResult:
@@ -842,6 +1014,8 @@ def _merge(
     selected: Callable[[dict[str, Any]], bool],
     pairs: Sequence[tuple[RenderRequest, _JobResult]],
     metas: dict[str, DocumentMeta],
+    unchanged: Sequence[tuple[RenderRequest, OutputResult]] = (),
+    inputs: dict[RenderRequest, str] | None = None,
 ) -> _Merge:
     before = {n: e for n, e in _previous_outputs(previous).items() if (out_dir / n).is_file()}
     m = _Merge(files={}, writes=[], removals=[], skipped=[], kept=[], stale=[])
@@ -866,6 +1040,12 @@ def _merge(
                 SkippedOutput(s["document"], s["format"], s["file"], str(s.get("reason")), s.get("hint"))
             )
     made: set[str] = set()
+    inputs = inputs or {}
+    for req, kept in unchanged:  # the same inputs as the file in the folder: entry only, no write
+        for name in output_names(loaded, req):
+            made.add(name)
+            m.files[name] = _entry(replace(kept, file=name), metas.get(_stem(name)), loaded.fingerprint)
+            m.files[name]["inputs"] = inputs[req]
     for req, res in pairs:
         for name in output_names(loaded, req):
             made.add(name)
@@ -884,6 +1064,8 @@ def _merge(
             assert res.data is not None
             meta = metas.get(_stem(name))
             m.files[name] = _entry(_output(req, res, name), meta, loaded.fingerprint)
+            if req in inputs:
+                m.files[name]["inputs"] = inputs[req]
             m.writes.append((name, res.data))
     m.removals = [n for n, e in before.items() if selected(e) and n not in made]
     return m
@@ -919,8 +1101,15 @@ def publish(
     workers: int | None = None,
     templates: Path | str | None = None,
     signed_dir: Path | str | None = None,
+    force: bool = False,
 ) -> PublishResult:
     """Build the documents into ``out_dir``, touching only the files masa-docs made there.
+
+    An output whose inputs (:func:`output_inputs`: its document's content, metadata and
+    compliance appendix, the templates, masa-docs itself) are those recorded in the manifest
+    for the file in the folder, and whose file is there with its recorded sha256, is not built
+    again: it is "unchanged" (``PublishResult.unchanged``, a progress event). ``force`` builds
+    every selected output all the same.
 
     The outputs selected by ``docs`` and ``formats`` (default: all) are rebuilt; the other
     outputs listed in the folder's ``manifest.json`` are kept, and so is every file masa-docs
@@ -968,9 +1157,41 @@ def publish(
         names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, CONTENT_RECORD, MANIFEST]
         removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
         _preflight(out_dir, previous, names, removable)
+        from .analysis import analyse
+
+        tool = tool_digest()
+        digests: dict[tuple[str, str], str] = {}
+        inputs: dict[RenderRequest, str] = {}
+        to_build: list[RenderRequest] = []
+        unchanged: list[tuple[RenderRequest, OutputResult]] = []
+        for req in requests:
+            kind = ("agreement" if req.doc == "agreement" else "", req.fmt)
+            if kind not in digests:
+                digests[kind] = _template_digest(req.templates, req.fmt, req.doc)
+            meta = metas[output_stem(req)]
+            inputs[req] = output_inputs(loaded, req, meta, digests[kind], tool)
+            entry = None if force else _unchanged(out_dir, previous, output_names(loaded, req), inputs[req])
+            if entry is None:
+                to_build.append(req)
+                continue
+            kept = OutputResult(
+                req.doc,
+                req.fmt,
+                f"{output_stem(req)}.{req.fmt}",
+                int(entry["bytes"]),
+                str(entry["sha256"]),
+                entry.get("pages"),
+                0.0,
+            )
+            unchanged.append((req, kept))
+            if progress:
+                progress(ProgressEvent("unchanged", req.doc, req.fmt, len(requests), output=kept))
+        analyse(loaded, to_build)  # once, here, for what is built: the workers inherit it
         with private_tempdir():
-            pairs, n = render_all(content_dir, loaded, requests, workers=workers, progress=progress)
-        merged = _merge(loaded, out_dir, previous, selected, pairs, metas)
+            pairs, n = render_all(
+                content_dir, loaded, to_build, workers=workers, progress=progress, of=len(requests)
+            )
+        merged = _merge(loaded, out_dir, previous, selected, pairs, metas, unchanged, inputs)
         # The signed copies (signed/ beside the content) of every document, verified and
         # published as signed/<name>; the copies an earlier publish made and that are gone now
         # are removed. Every document's, whatever --doc says, so none is lost from the site.
@@ -1024,6 +1245,8 @@ def publish(
         stale=merged.stale,
         removed=merged.removals,
         signed=copies,
+        status=status_lines(loaded, docs, period),
+        unchanged=[kept for _req, kept in unchanged],
     )
     if a11y:
         result.a11y = accessibility_problems(out_dir)
@@ -1074,7 +1297,14 @@ def build_one(
     if not requests:
         raise MasaError(f"there is nothing to build for {doc}", "add a yearly report under reports/")
     result = publish(
-        content_dir, out_dir, docs=[doc], formats=[fmt], period=period, workers=1, templates=templates
+        content_dir,
+        out_dir,
+        docs=[doc],
+        formats=[fmt],
+        period=period,
+        workers=1,
+        templates=templates,
+        force=True,  # asked for by name: build it
     )
     # The newest report keeps its stable name; an older period's is yearly-report-<period>.<fmt>.
     name = stable_alias(loaded, requests[0]) or f"{output_stem(requests[0])}.{fmt}"
@@ -1103,4 +1333,5 @@ __all__ = [
     "private_tempdir",
     "publish",
     "read_manifest",
+    "status_lines",
 ]

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import ContentError, MasaError
 from .model.base import NotKnown
@@ -973,14 +973,3 @@ def report_figures(loaded: LoadedContent, period: str | None = None) -> ReportFi
         ),
         unreported_metrics=tuple(m for m in c.data.metrics if m.id not in reported),
     )
-
-
-def report_context(loaded: LoadedContent, period: str | None = None) -> dict[str, Any]:
-    """What the yearly-report template needs beyond ``template_context``: ``figures``
-    (:class:`ReportFigures`), ``charts`` (list of :class:`~masa_docs.render.charts.Chart`) and
-    ``charts_by_id``. Draws the charts (matplotlib), so call it only for the yearly report."""
-    from .render.charts import report_charts
-
-    figures = report_figures(loaded, period)
-    charts = report_charts(loaded, figures.period)
-    return {"figures": figures, "charts": charts, "charts_by_id": {ch.id: ch for ch in charts}}

@@ -44,6 +44,10 @@ def _done_line(o: OutputResult) -> str:
     return f"  {o.file:<28} {pages:>9}  {_size(o.size):>9}  {o.seconds:5.1f} s"
 
 
+def _unchanged_line(o: OutputResult) -> str:
+    return f"  {o.file:<28} unchanged"
+
+
 def _skipped_line(s: SkippedOutput) -> str:
     return f"  {s.file:<28} skipped: {s.reason}"
 
@@ -54,14 +58,16 @@ def _echo_skipped(s: SkippedOutput) -> None:
         click.echo(f"    hint: {s.hint}", err=True)
 
 
-def summary_table(outputs: list[OutputResult]) -> list[str]:
-    """Rows of the summary printed after a publish: document, format, pages, size, seconds."""
-    head = f"{'document':<28} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>8}"
+def summary_table(outputs: list[OutputResult], unchanged: list[OutputResult] | None = None) -> list[str]:
+    """Rows of the summary printed after a publish: document, format, pages, size, seconds (or
+    "unchanged" for an output not built again)."""
+    head = f"{'document':<28} {'format':<6} {'pages':>5} {'size':>9} {'seconds':>9}"
     lines = [head, "-" * len(head)]
-    for o in outputs:
+    rows = [(o, f"{o.seconds:9.1f}") for o in outputs] + [(o, f"{'unchanged':>9}") for o in unchanged or []]
+    for o, seconds in rows:
         pages = str(o.pages) if o.pages else "-"
         stem = o.file.rsplit(".", 1)[0]  # yearly-report-2024-25, threshold-avonford...
-        lines.append(f"{stem:<28} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {o.seconds:8.1f}")
+        lines.append(f"{stem:<28} {o.fmt:<6} {pages:>5} {_size(o.size):>9} {seconds}")
     return lines
 
 
@@ -94,6 +100,12 @@ def summary_table(outputs: list[OutputResult]) -> list[str]:
     default=None,
     help="Folder of signed copies to publish (default: signed/ beside the content). Never written.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build every selected output again, even those whose content, templates and masa-docs "
+    "version are unchanged since they were built.",
+)
 @handle_errors
 def publish(
     content_dir: Path,
@@ -106,6 +118,7 @@ def publish(
     templates_dir: Path | None,
     quiet_here: bool,
     signed_dir: Path | None,
+    force: bool,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
 
@@ -115,7 +128,8 @@ def publish(
     folder or any other file of yours is kept. With --doc/--format, just those outputs are
     rebuilt and the others kept. A failed build changes nothing. An output that needs a missing
     tool (e.g. LibreOffice) keeps its previous file, marked out of date, or is skipped with a
-    hint.
+    hint. An output made from the same content, templates and masa-docs version as the file
+    already there is not built again ("unchanged"); --force builds it all the same.
     """
     from ..publish import publish as run_publish
 
@@ -129,6 +143,8 @@ def publish(
             click.echo(f"Publishing {count(ev.total, 'output')} from {content_dir} into {out_dir}")
         if ev.kind == "done" and ev.output is not None and not quiet:
             click.echo(_done_line(ev.output))
+        elif ev.kind == "unchanged" and ev.output is not None and not quiet:
+            click.echo(_unchanged_line(ev.output))
         elif ev.kind == "skipped" and ev.skipped is not None:
             _echo_skipped(ev.skipped)
 
@@ -143,20 +159,27 @@ def publish(
         workers=jobs,
         templates=templates_dir,
         signed_dir=signed_dir,
+        force=force,
     )
     if not quiet:
         click.echo("")
-        for line in summary_table(result.outputs):
+        for line in summary_table(result.outputs, result.unchanged):
             click.echo(line)
         for copy in result.signed:
             click.echo(f"Signed copy {copy.site_name} (from {copy.source}): {copy.status}")
         written = len(result.outputs) + 2 + len(result.signed)  # plus index.html and manifest.json
+        workers = f" ({count(result.workers, 'worker')})" if result.workers else ""
         click.secho(
-            f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s "
-            f"({count(result.workers, 'worker')}); "
+            f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s{workers}; "
             f"content fingerprint {result.fingerprint[:16]}.",
             fg="green",
         )
+        if result.unchanged:
+            same = len(result.unchanged)
+            click.echo(
+                f"{count(same, 'output')} {'was' if same == 1 else 'were'} unchanged and not built again "
+                "(--force builds them all the same)."
+            )
         fresh = len(result.kept) - len(result.stale)
         if fresh:
             click.echo(
@@ -171,10 +194,7 @@ def publish(
     if not quiet and result.compliance:
         click.echo(f"{result.compliance} Details: masa-docs check")
     if not quiet:
-        from ..check import document_status_lines
-        from ..load import load_content
-
-        for line in document_status_lines(load_content(content_dir), docs, period):
+        for line in result.status:
             click.echo(line)
     if result.a11y:
         for problem in result.a11y:

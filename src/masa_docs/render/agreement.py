@@ -287,9 +287,9 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
     from .pdf_locate import PopplerMissing, find_text, words
 
     try:
-        found = find_text(pdf, SIGNATURE_LABEL)
-        dates = find_text(pdf, DATE_LABEL)
-        all_words = words(pdf)
+        all_words = words(pdf)  # pdftotext once; both labels are found in its words
+        found = find_text(pdf, SIGNATURE_LABEL, all_words=all_words)
+        dates = find_text(pdf, DATE_LABEL, all_words=all_words)
     except PopplerMissing as exc:
         raise MasaError("poppler's pdftotext is not installed", str(exc)) from None
 

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from markupsafe import Markup
     from matplotlib.figure import Figure
 
-    from ..load import LoadedContent
     from ..reporting import Contributions, Expenditure, MetricSummary, ReportFigures
 
 log = logging.getLogger(__name__)
@@ -113,6 +112,17 @@ class Chart:
         if "png" not in self._png:
             self._png["png"] = _png_bytes(self.id, self._draw)
         return self._png["png"]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (handed to a worker process) with its PNG drawn, not its drawing function."""
+        state = dict(self.__dict__)
+        state["_png"] = {"png": self.png()}
+        state["_draw"] = _already_drawn
+        return state
+
+
+def _already_drawn() -> Figure:
+    raise RuntimeError("a pickled chart carries its PNG; it is not drawn again")
 
 
 # ------------------------------------------------------------------ matplotlib set-up
@@ -619,25 +629,3 @@ def charts_for(figures: ReportFigures) -> list[Chart]:
     if figures.expenditure.planned_known:
         out.append(expenditure_chart(figures.expenditure))
     return out
-
-
-# A few recent results, keyed by the content object (kept alive here, so its id is not reused)
-# and the period: the HTML, PDF and Word copies of one build share one set of charts.
-_CACHE: dict[tuple[int, str], tuple[object, list[Chart]]] = {}
-_CACHE_SIZE = 4
-
-
-def report_charts(loaded: LoadedContent, period: str | None = None) -> list[Chart]:
-    """The charts of the yearly report for ``period`` (the latest when None)."""
-    from ..reporting import report_figures
-
-    figures = report_figures(loaded, period)
-    key = (id(loaded.content), figures.period)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is loaded.content:
-        return list(hit[1])
-    charts = charts_for(figures)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (loaded.content, charts)
-    return list(charts)

@@ -146,10 +146,11 @@ def stylesheet(templates_dir_: Path | Sequence[Path] | None = None) -> Markup:
 
 
 def compliance_rows(loaded: LoadedContent, doc: str, period: str | None) -> list[Any]:
-    """Rows of the compliance matrix for ``doc`` (``masa_docs.check.compliance_matrix``)."""
-    from ..check import compliance_matrix
+    """Rows of the compliance matrix for ``doc`` (``masa_docs.check.compliance_matrix``), from
+    the content's analysis (worked out once per publish, :mod:`masa_docs.analysis`)."""
+    from ..analysis import compliance_rows as analysed_rows
 
-    return list(compliance_matrix(loaded, doc, period=period))
+    return analysed_rows(loaded, doc, period)
 
 
 # ------------------------------------------------------------------ rendering
@@ -189,13 +190,13 @@ def render_document(
         templates = template_folders(request.templates).html
     folder = _folders(templates)
     ctx = template_context(loaded, meta)
-    from ..brand import brand_context
+    from ..analysis import cover_brand
     from ..model.schedule import schedule
     from ..outline import outline
 
     doc_outline = outline(loaded.content, request.doc, area=request.area)
     ctx.update(
-        brand=brand_context(loaded),  # the cover's colour and logos
+        brand=cover_brand(loaded),  # the cover's colour and logos
         toc=list(doc_outline.sections),
         outline=doc_outline,
         area=loaded.content.areas_by_id[request.area] if request.area else None,
@@ -208,7 +209,7 @@ def render_document(
 
         ctx.update(easy_read_context(loaded, meta))
     elif meta.spec.periodic:  # the yearly report: figures and charts for its period
-        from ..reporting import report_context
+        from ..analysis import report_context
 
         ctx.update(report_context(loaded, meta.period))
     if extra:

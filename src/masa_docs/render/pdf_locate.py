@@ -18,6 +18,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,15 +95,23 @@ def _normalise(text: str, case_sensitive: bool) -> str:
 
 
 def find_text(
-    pdf: bytes, needle: str, *, case_sensitive: bool = True, timeout: float = 60
+    pdf: bytes,
+    needle: str,
+    *,
+    case_sensitive: bool = True,
+    timeout: float = 60,
+    all_words: Sequence[Word] | None = None,
 ) -> list[tuple[int, Box]]:
     """(zero-based page index, (x0, y0, x1, y1) in PDF points) of each occurrence of
-    ``needle``, in reading order. Raises :class:`PopplerMissing` without pdftotext."""
+    ``needle``, in reading order. Raises :class:`PopplerMissing` without pdftotext.
+
+    ``all_words`` is :func:`words` of the same ``pdf`` when the caller has it already (the
+    PDF is then not read again)."""
     target = _normalise(needle, case_sensitive)
     if not target:
         raise ValueError("find_text needs a non-empty needle")
     lines: dict[tuple[int, int], list[Word]] = {}
-    for word in words(pdf, timeout=timeout):
+    for word in all_words if all_words is not None else words(pdf, timeout=timeout):
         lines.setdefault((word.page, word.line), []).append(word)
     found: list[tuple[int, Box]] = []
     for (page, _), line_words in lines.items():

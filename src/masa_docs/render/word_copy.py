@@ -16,7 +16,7 @@ and a footer with "Page N of M"):
 * ``table`` → a "Table Grid" table: ``caption`` → a "Caption" paragraph before it, ``thead``
   rows → repeating header rows (``w:tblHeader``), ``th`` bold, ``tfoot`` rows bold,
   ``class="num"`` right-aligned, ``colspan`` merged;
-* ``figure.chart`` → the chart's PNG from :func:`masa_docs.render.charts.report_charts`, with
+* ``figure.chart`` → the chart's PNG from :func:`masa_docs.analysis.report_charts`, with
   its alternative text in ``wp:docPr/@descr``, then the ``figcaption`` as a Caption;
 * ``blockquote`` → Quote; ``dl`` → a bold term paragraph and indented definition paragraphs;
   ``pre`` → monospace;
@@ -890,7 +890,7 @@ def render_docx_output(loaded: LoadedContent, request: RenderRequest) -> Rendere
     rendered = render_document(loaded, request)
     charts: list[Chart] = []
     if rendered.meta.spec.periodic and rendered.meta.spec.source is None:
-        from .charts import report_charts
+        from ..analysis import report_charts
 
         charts = report_charts(loaded, rendered.meta.period)
     base = None
