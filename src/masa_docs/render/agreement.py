@@ -147,8 +147,8 @@ def render_template(
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 
-    from .docx_markdown import MissingStyleError, markdown_subdoc
     from .docx_package import normalise_docx
+    from .docx_writer import MissingStyleError, markdown_subdoc
 
     if not template.is_file():
         raise MasaError(f"Word template {template} not found", "restore it from the repository")
