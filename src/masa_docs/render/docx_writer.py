@@ -75,6 +75,7 @@ __all__ = [
     "add_markdown",
     "bookmark_name",
     "clean_text",
+    "html_subdoc",
     "markdown_subdoc",
 ]
 
@@ -121,6 +122,15 @@ BLOCK_TAGS = frozenset(
         "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
         "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "body",
     }
+)  # fmt: skip
+# CT_PPr order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl, numPr,
+# suppressLineNumbers, pBdr, shd, …: the elements that come after w:pBdr.
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
 _WS = re.compile(r"[ \t\n\r\f]+")
 MONOSPACE_FONT = "Courier New"  # Liberation Mono (fonts-liberation2) is its metric twin
@@ -276,6 +286,14 @@ def markdown_subdoc(
         body_style=body_style,
         base_url=base_url,
     )
+    return subdoc
+
+
+def html_subdoc(tpl: Any, html: str) -> Any:
+    """A docxtpl ``Subdoc`` holding the HTML fragment ``html`` (e.g. the agreement's cover band
+    and logos), written by :class:`WordWriter` into the template's own styles and part."""
+    subdoc = tpl.new_subdoc()
+    WordWriter(subdoc).convert(html)
     return subdoc
 
 
@@ -537,6 +555,8 @@ class WordWriter:
                 return self._callout(el, container, pstyle, first)
             para = self._paragraph(container, pstyle, el, first)
             return first if para is None else None
+        if tag == "div" and "cover-band" in _classes(el):
+            return self._band(el, container, style, first)
         if tag == "ul" and "cover-logos" in _classes(el):
             return self._logos(el, container, first)
         if tag in ("ul", "ol"):
@@ -639,22 +659,50 @@ class WordWriter:
             edge.set(_qn("w:space"), "6")
             edge.set(_qn("w:color"), CALLOUT_COLOUR)
             borders.append(edge)
-        # CT_PPr order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl,
-        # numPr, suppressLineNumbers, pBdr, shd, …
-        ppr.insert_element_before(
-            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-            "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-            "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-            "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-            "w:pPrChange",
-        )  # fmt: skip
+        ppr.insert_element_before(borders, *_AFTER_PBDR)
         para.paragraph_format.left_indent = _pt(6)
         para.paragraph_format.right_indent = _pt(6)
         para.paragraph_format.space_before = _pt(9)
         para.paragraph_format.space_after = _pt(12)
         para.paragraph_format.keep_together = True
         return None
+
+    def _band(self, el: HtmlElement, container: Any, style: str, first: Any) -> Any:
+        """The cover band: its paragraphs shaded in the partnership's colour (the inline
+        ``background-color``, whose contrast with white :mod:`masa_docs.brand` checks), with
+        white text and a border of the same colour as padding, as on the page and in the PDF."""
+        from docx.oxml.parser import OxmlElement
+        from docx.shared import RGBColor
+        from docx.text.run import Run
+
+        m = re.search(r"background-color:\s*#([0-9a-fA-F]{6})\b", el.get("style") or "")
+        mark = len(self._created)
+        first = self._flow(el, container, style, first=first)
+        if m is None:
+            return first
+        colour = m.group(1).upper()
+        for para in self._created[mark:]:
+            ppr = para._p.get_or_add_pPr()
+            borders = OxmlElement("w:pBdr")
+            for side in ("top", "left", "bottom", "right"):
+                edge = OxmlElement(f"w:{side}")
+                edge.set(_qn("w:val"), "single")
+                edge.set(_qn("w:sz"), "48")  # eighths of a point: 6 pt of colour round the text
+                edge.set(_qn("w:space"), "4")
+                edge.set(_qn("w:color"), colour)
+                borders.append(edge)
+            shd = OxmlElement("w:shd")
+            shd.set(_qn("w:val"), "clear")
+            shd.set(_qn("w:color"), "auto")
+            shd.set(_qn("w:fill"), colour)
+            ppr.insert_element_before(borders, *_AFTER_PBDR)
+            ppr.insert_element_before(shd, *_AFTER_PBDR[1:])
+            para.paragraph_format.left_indent = _pt(6)
+            para.paragraph_format.right_indent = _pt(6)
+            para.paragraph_format.space_after = _pt(18)
+            for r in para._p.iter(_qn("w:r")):
+                Run(r, para).font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        return first
 
     def _logos(self, el: HtmlElement, container: Any, first: Any) -> Any:
         """The partners' logos on the cover: one line of pictures, each with its alt text."""
