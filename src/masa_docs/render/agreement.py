@@ -49,7 +49,7 @@ TEMPLATE_NAME = "agreement.docx"
 SIGNATURE_LABEL = "Signature:"
 DATE_LABEL = "Date:"
 #: Names the Word templates may use besides the template context (see docs/word-templates.md).
-HELPERS: tuple[str, ...] = ("md",)
+HELPERS: tuple[str, ...] = ("md", "cover_band")
 #: Filters the Word templates may use, besides Jinja's own.
 DOCX_FILTERS: tuple[str, ...] = (*FILTERS, "party_name")
 #: Markdown headings inside the agreement start at this Word heading level.
