@@ -1091,7 +1091,7 @@ def _save(document: Document, path: Path, title: str) -> None:
 def build_agreement(path: Path) -> None:
     d = _new_document(
         agreement=True,
-        header="{{ doc.partnership }} | {{ doc.spec.title }}, version {{ doc.version }}"
+        header="{{ doc.running_partnership }} | {{ doc.spec.title }}, version {{ doc.version }}"
         "{% if doc.watermarked %} | DRAFT{% endif %}",
         footer="Ref. {{ content.agreement.reference }}",
     )

@@ -80,7 +80,8 @@ def _enlarge_type(document: Any, min_pt: float) -> None:
 
 
 def _fill_header_footer(document: Any, meta: DocumentMeta) -> None:
-    header_text = f"{meta.partnership} | {meta.running_title}"  # one line: the shortened title
+    # One line: the shortened title, and the short name of a partnership whose name is long.
+    header_text = f"{meta.running_partnership} | {meta.running_title}"
     if meta.spec.source is not None:  # easy read, in 14 pt: the title alone, as in its PDF
         header_text = meta.running_title
     if not meta.spec.periodic:
