@@ -669,8 +669,11 @@ class WordWriter:
 
     def _band(self, el: HtmlElement, container: Any, style: str, first: Any) -> Any:
         """The cover band: its paragraphs shaded in the partnership's colour (the inline
-        ``background-color``, whose contrast with white :mod:`masa_docs.brand` checks), with
-        white text and a border of the same colour as padding, as on the page and in the PDF."""
+        ``background-color``, whose contrast with white :mod:`masa_docs.brand` checks), white
+        text, with room above and below the text from the line height, as on the page and in the
+        PDF. Shading only, no paragraph border: LibreOffice exports a paragraph border as an
+        untagged path, which PDF/UA refuses (the agreement's PDF comes from its .docx)."""
+        from docx.enum.text import WD_LINE_SPACING
         from docx.oxml.parser import OxmlElement
         from docx.shared import RGBColor
         from docx.text.run import Run
@@ -681,28 +684,33 @@ class WordWriter:
         if m is None:
             return first
         colour = m.group(1).upper()
-        for para in self._created[mark:]:
-            ppr = para._p.get_or_add_pPr()
-            borders = OxmlElement("w:pBdr")
-            for side in ("top", "left", "bottom", "right"):
-                edge = OxmlElement(f"w:{side}")
-                edge.set(_qn("w:val"), "single")
-                edge.set(_qn("w:sz"), "48")  # eighths of a point: 6 pt of colour round the text
-                edge.set(_qn("w:space"), "4")
-                edge.set(_qn("w:color"), colour)
-                borders.append(edge)
+        band = self._created[mark:]
+        for n, para in enumerate(band):
             shd = OxmlElement("w:shd")
             shd.set(_qn("w:val"), "clear")
             shd.set(_qn("w:color"), "auto")
             shd.set(_qn("w:fill"), colour)
-            ppr.insert_element_before(borders, *_AFTER_PBDR)
-            ppr.insert_element_before(shd, *_AFTER_PBDR[1:])
-            para.paragraph_format.left_indent = _pt(6)
-            para.paragraph_format.right_indent = _pt(6)
-            para.paragraph_format.space_after = _pt(18)
+            para._p.get_or_add_pPr().insert_element_before(shd, *_AFTER_PBDR[1:])
+            fmt = para.paragraph_format
+            fmt.left_indent = fmt.right_indent = _pt(0)
+            fmt.space_before = _pt(0)
+            fmt.space_after = _pt(18) if n == len(band) - 1 else _pt(0)
+            size = self._font_pt(self._style_name(para))
+            fmt.line_spacing = _pt(round(size * (2.2 if len(band) == 1 else 1.6)))  # exact line height
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.keep_with_next = n < len(band) - 1
             for r in para._p.iter(_qn("w:r")):
                 Run(r, para).font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         return first
+
+    def _font_pt(self, style_name: str) -> float:
+        """The font size a paragraph style gives its text (through its base styles), in points."""
+        style = self.styles[style_name] if style_name in self._para_ids else None
+        while style is not None:
+            if style.font.size is not None:
+                return float(style.font.size.pt)
+            style = style.base_style
+        return 11.0
 
     def _logos(self, el: HtmlElement, container: Any, first: Any) -> Any:
         """The partners' logos on the cover: one line of pictures, each with its alt text."""
