@@ -92,7 +92,12 @@ def test_word_heading_styles_and_clause_numbering(agreement: bytes, lines: list[
     assert levels[0][0] == 1 and all(b[0] <= a[0] + 1 for a, b in itertools.pairwise(levels))
     document = docx.Document(io.BytesIO(agreement))
     names = [p.style.name for p in document.paragraphs]
-    assert names[0] == "Title" and "Heading 1" in names and "Heading 2" in names
+    # The cover: the partnership's name in its colour band, then the title, before any heading.
+    assert names[:2] == ["Subtitle", "Title"] and "Heading 1" in names and "Heading 2" in names
+    band = document.paragraphs[0]
+    assert band.text == "Northmere and Eastvale Safeguarding Children Partnership"
+    assert band._p.xpath("string(./w:pPr/w:shd/@w:fill)") == "1D4F91"  # the house blue: no colour given
+    assert {str(r.font.color.rgb) for r in band.runs} == {"FFFFFF"}
     # Real Word numbering, tied to the styles: 1. / 1.1 / 1.1.1, and none on Parties etc.
     assert "P | Heading 1 | Parties" in lines
     assert "P | Heading 1 | L0 1. | Definitions and interpretation" in lines

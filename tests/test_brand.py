@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
 from PIL import Image
 
@@ -16,7 +17,7 @@ from masa_docs.brand import contrast_ratio
 from masa_docs.errors import ContentError
 from masa_docs.load import load_content
 from masa_docs.render import RenderRequest, render
-from masa_docs.render.context import document_meta
+from masa_docs.render.context import document_meta, format_date
 
 ANCHOR = "language: en-GB\n"
 
@@ -124,6 +125,47 @@ def test_the_word_cover_has_the_logos_with_alt_text(branded: Path) -> None:
     data = render(loaded, RenderRequest("threshold", "docx")).data
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert 'descr="Northmere Borough Council"' in body and 'descr="Northmere Constabulary"' in body
+
+
+def test_the_word_copy_cover_band_is_in_the_colour_with_white_text(branded: Path) -> None:
+    loaded = load_content(branded)
+    data = render(loaded, RenderRequest("threshold", "docx")).data
+    band = docx.Document(io.BytesIO(data)).paragraphs[0]
+    assert band.text == loaded.content.partnership.name
+    assert band._p.xpath("string(./w:pPr/w:shd/@w:fill)") == "5A2D82"
+    assert {str(r.font.color.rgb) for r in band.runs} == {"FFFFFF"}
+
+
+def test_the_agreement_cover_has_the_band_the_logos_and_the_facts(branded: Path) -> None:
+    loaded = load_content(branded)
+    data = render(loaded, RenderRequest("agreement", "docx")).data
+    document = docx.Document(io.BytesIO(data))
+    cover: list[str] = []
+    for p in document.paragraphs:
+        if p.paragraph_format.page_break_before:
+            break
+        cover.append(p.text)
+    band = document.paragraphs[0]
+    assert band.text == loaded.content.partnership.name
+    assert band._p.xpath("string(./w:pPr/w:shd/@w:fill)") == "5A2D82"
+    pictures = document.paragraphs[1]._p.xpath(".//wp:docPr/@descr")
+    assert pictures == ["Northmere Borough Council", "Northmere Constabulary"]
+    assert cover[2] == loaded.content.agreement.title
+    assert any(t.startswith("Version: ") and ", dated " in t for t in cover)
+    assert any(t.startswith("Status: ") for t in cover)
+    assert "THIS AGREEMENT" in document.paragraphs[len(cover)].text  # the agreement starts overleaf
+
+
+@pytest.mark.parametrize("doc", ["arrangements-summary", "yearly-report-easy-read"])
+def test_the_easy_read_cover_has_the_band_the_logos_version_and_date(branded: Path, doc: str) -> None:
+    loaded = load_content(branded)
+    html = render(loaded, RenderRequest(doc, "html")).data.decode()
+    cover = html[html.index('<header class="cover') : html.index("</header>")]
+    assert 'class="cover-band" style="background-color: #5a2d82' in cover
+    assert 'alt="Northmere Borough Council"' in cover and 'alt="Northmere Constabulary"' in cover
+    meta = document_meta(loaded, doc)
+    assert f"Dated {format_date(meta.date)}." in cover
+    assert (f"For the year {meta.period}." if meta.spec.periodic else f"{meta.version}</span>.") in cover
 
 
 def test_a_logo_is_part_of_the_fingerprint(branded: Path, tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from masa_docs.render.docx_markdown import MONOSPACE_FONT, MissingStyleError, add_markdown
 from masa_docs.render.docx_outline import docx_language, heading_levels, outline
 from masa_docs.render.docx_package import normalise_docx
+from masa_docs.render.docx_writer import MONOSPACE_FONT, MissingStyleError, add_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -26,6 +26,7 @@ from masa_docs.example import example_dir
 from masa_docs.load import LoadedContent, load_content
 from masa_docs.readability import document_readability, measure, plain_language_diagnostics, to_plain
 from masa_docs.render import RenderRequest, render
+from masa_docs.render.context import document_meta
 
 EASY = ("yearly-report-easy-read", "arrangements-summary")
 PL = "plain-language.yaml"
@@ -395,6 +396,11 @@ def test_word_copy_has_headings_and_tel_links(example: LoadedContent, doc: str) 
     assert all(size >= 14 for size in runs)  # no run is set smaller by hand
     rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels").decode()
     assert 'Target="tel:08001111"' in rels
+    # The running head in 14 pt fits one line (about 60 characters): the short title, no
+    # partnership name, as in the PDF.
+    meta = document_meta(example, doc)
+    head = document.sections[0].header.paragraphs[0].text
+    assert head.startswith(meta.running_title) and meta.partnership not in head and len(head) <= 60
 
 
 @pytest.mark.slow

@@ -556,17 +556,19 @@ def loop_table(document: Document, header: Sequence[str], widths: Sequence[float
 
 
 def agreement_body(d: Document) -> None:
-    # ---- cover
+    # ---- cover: the partnership's name in its colour band and the partners' logos, then the
+    # title, reference, version, date and status; the agreement itself starts on the next page
+    tag(d, "{{p cover_band() }}")
     para(d, "Title", "{{ content.agreement.title }}")
-    para(d, "Subtitle", "{{ doc.partnership }}")
     para(d, "Normal", ("Reference: ", "b"), "{{ content.agreement.reference }}")
     para(d, "Normal", ("Version: ", "b"), "{{ doc.version }}, dated {{ doc.date|date }}")
     para(
         d,
         "Normal",
         ("Status: ", "b"),
-        "{{ 'For signature' if doc.for_signature else ('Draft' if doc.draft else 'Signed by every "
-        "lead safeguarding partner (the signed PDF is the final version)') }}",
+        "{{ 'Ended (historical record)' if doc.historical else ('For signature' if doc.for_signature "
+        "else ('Draft' if doc.draft else 'Signed by every lead safeguarding partner (the signed PDF "
+        "is the final version)')) }}",
     )
     para(d, "Fingerprint", "Content fingerprint: {{ doc.fingerprint }}")
     tag(d, "{%p if doc.draft %}")
@@ -579,8 +581,17 @@ def agreement_body(d: Document) -> None:
         "doc.draft_reasons|join('; ') }}.",
     )
     tag(d, "{%p endif %}")
+    tag(d, "{%p if doc.historical %}")
+    para(
+        d,
+        "Draft Note",
+        "ENDED – {{ doc.ended.sentence }} This agreement no longer has effect; it is kept as a "
+        "historical record.",
+    )
+    tag(d, "{%p endif %}")
     # The date of the last signature; a blank line until every LSP has signed.
-    para(d, "Normal", ("THIS AGREEMENT", "b"), " is dated {{ doc.dated }}.")
+    dated = para(d, "Normal", ("THIS AGREEMENT", "b"), " is dated {{ doc.dated }}.")
+    dated.paragraph_format.page_break_before = True
 
     # ---- parties
     unnumbered(para(d, "Heading 1", "Parties"))
@@ -1080,7 +1091,7 @@ def _save(document: Document, path: Path, title: str) -> None:
 def build_agreement(path: Path) -> None:
     d = _new_document(
         agreement=True,
-        header="{{ doc.partnership }} | {{ doc.spec.title }}, version {{ doc.version }}"
+        header="{{ doc.running_partnership }} | {{ doc.spec.title }}, version {{ doc.version }}"
         "{% if doc.watermarked %} | DRAFT{% endif %}",
         footer="Ref. {{ content.agreement.reference }}",
     )

@@ -49,7 +49,7 @@ TEMPLATE_NAME = "agreement.docx"
 SIGNATURE_LABEL = "Signature:"
 DATE_LABEL = "Date:"
 #: Names the Word templates may use besides the template context (see docs/word-templates.md).
-HELPERS: tuple[str, ...] = ("md",)
+HELPERS: tuple[str, ...] = ("md", "cover_band")
 #: Filters the Word templates may use, besides Jinja's own.
 DOCX_FILTERS: tuple[str, ...] = (*FILTERS, "party_name")
 #: Markdown headings inside the agreement start at this Word heading level.
@@ -147,8 +147,8 @@ def render_template(
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 
-    from .docx_markdown import MissingStyleError, markdown_subdoc
     from .docx_package import normalise_docx
+    from .docx_writer import MissingStyleError, html_subdoc, markdown_subdoc
 
     if not template.is_file():
         raise MasaError(f"Word template {template} not found", "restore it from the repository")
@@ -165,8 +165,12 @@ def render_template(
                 "use a style the template defines (see docs/word-templates.md), or add it in Word",
             ) from None
 
+    def cover_band() -> Any:
+        return html_subdoc(tpl, cover_band_html(loaded, meta))
+
     ctx = template_context(loaded, meta)
     ctx["md"] = md
+    ctx["cover_band"] = cover_band
     if extra:
         ctx.update(extra)
     env = jinja_environment(content.party_name)
@@ -247,6 +251,27 @@ def render_docx(
         template = template_folders(request.templates).docx_file(TEMPLATE_NAME)
     data = render_template(loaded, meta, template)
     return RenderedDocx(data, meta, time.perf_counter() - started)
+
+
+def cover_band_html(loaded: LoadedContent, meta: DocumentMeta) -> str:
+    """The cover's identity, as on the HTML cover: the partnership's name in its colour band
+    (white on the colour; :mod:`masa_docs.brand` checks the contrast) and the partners' logos
+    with their alt text, when the content gives them."""
+    from markupsafe import escape
+
+    from ..brand import brand_context
+
+    brand = brand_context(loaded)
+    html = (
+        f'<div class="cover-band" style="background-color: {escape(brand.colour)}">'
+        f'<p class="cover-partnership">{escape(meta.partnership)}</p></div>'
+    )
+    if brand.logos:
+        items = "".join(
+            f'<li><img src="{logo.data_url}" alt="{escape(logo.alt)}"></li>' for logo in brand.logos
+        )
+        html += f'<ul class="cover-logos">{items}</ul>'
+    return html
 
 
 def render_agreement_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:

@@ -267,6 +267,20 @@ class DocumentMeta:
     awaiting: tuple[str, ...] = ()
     #: Where the signed copy is published (relative to the site), once every LSP has signed.
     signed_copy: str | None = None
+    #: The partnership's short name (partnership.yaml ``short_name``), for running heads.
+    partnership_short: str = ""
+
+    @property
+    def running_partnership(self) -> str:
+        """The partnership's name for a Word running head, "{name} | {title}, version V | DRAFT":
+        the short name when the full name would push the head onto a second line
+        (:data:`WORD_HEAD_CHARS`). The agreement's head names its kind ("Collaboration
+        agreement"); the other documents their :attr:`running_title`."""
+        title = self.spec.title if self.spec.name == "agreement" else self.running_title
+        rest = len(title) + (0 if self.spec.periodic else len(f", version {self.version}")) + len(" | DRAFT")
+        if len(self.partnership) + len(" | ") + rest > WORD_HEAD_CHARS and self.partnership_short:
+            return self.partnership_short
+        return self.partnership
 
     @property
     def for_signature(self) -> bool:
@@ -337,6 +351,10 @@ class DocumentMeta:
 # Characters of partnership name plus title that fit on one line of the running head (8.5 pt
 # Liberation Sans across an A4 page's 174 mm, with the version and room for DRAFT).
 RUNNING_HEAD_CHARS = 100
+# Characters of a Word copy's or the agreement's running head that fit on one line (the
+# "Header" style, 9 pt Liberation Sans across the text width; measured with LibreOffice: 108
+# fit, 114 wrap).
+WORD_HEAD_CHARS = 104
 
 
 def signature_field_name(partner_id: str) -> str:
@@ -441,6 +459,7 @@ def document_meta(
         spec=spec,
         title=title,
         partnership=c.partnership.name,
+        partnership_short=c.partnership.short_name,
         version=version,
         date=date,
         language=c.partnership.language,

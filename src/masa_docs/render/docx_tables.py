@@ -1,7 +1,7 @@
 """Word tables that read well: column widths from the content and the page, one writer's rules.
 
-Both Word writers — the Word copies (:mod:`masa_docs.render.word_copy`, HTML to Word) and the
-agreement's Markdown clauses (:mod:`masa_docs.render.docx_markdown`) — finish every table with
+The one Word writer (:mod:`masa_docs.render.docx_writer`: the HTML documents' Word copies and
+the agreement's Markdown clauses) finishes every table with
 :func:`finish_table`, and the accessibility gate (:mod:`masa_docs.a11y.docx`) checks the result
 with :func:`narrow_columns`, so the three cannot disagree:
 

@@ -278,6 +278,7 @@ def context_types() -> dict[str, T]:
         "partners": ListT(ModelT(Partner)),
         "stated": DictT(ScalarT(str)),  # masa_docs.stated: the typed facts as sentences
         "md": HelperT("md"),
+        "cover_band": HelperT("cover_band"),
     }
 
 
@@ -1158,7 +1159,15 @@ def variable_reference(example: LoadedContent) -> list[VariableDoc]:
             "Markdown as Word paragraphs: write {{p md(content.agreement.exit, 'Clause') }} in a "
             "paragraph of its own. style is optional (default Body Text).",
             "",
-        )
+        ),
+        VariableDoc(
+            "cover_band()",
+            "helper",
+            "The cover's partnership name in the partnership's colour band, and the partners' logos "
+            "(with their alt text) when partnership.yaml gives them: write {{p cover_band() }} in a "
+            "paragraph of its own.",
+            "",
+        ),
     ]
     for root in ("doc", "partnership", "partners", "content"):
         _describe(root, types_[root], values[root], out, depth=0)
