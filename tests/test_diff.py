@@ -622,6 +622,40 @@ def test_threshold_and_yearly_report_sign_offs_name_the_signed_version_they_repl
     assert not page.find_class("signoff-replaces")
 
 
+def test_the_agreement_sign_off_names_the_signed_version_it_replaces(
+    tmp_path: Path, example_root: Path
+) -> None:
+    import docx
+
+    from masa_docs.render import RenderRequest
+    from masa_docs.render.agreement import render_docx
+
+    def paragraphs(root: Path) -> list[str]:
+        data = render_docx(load_content(root), RenderRequest("agreement", "docx")).data
+        return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+    root = copy_content(
+        tmp_path / "content",
+        {
+            "agreement.yaml": replace_once(
+                'version: "2.0"\n',
+                'version: "2.0"\nsupersedes:\n  version: "1.0"\n'
+                f"  fingerprint: {OLD_FINGERPRINT}\n  signed_on: 2019-06-24\n",
+            )
+        },
+    )
+    text = paragraphs(root)
+    sentence = (
+        f"This version replaces version 1.0, signed on 24 June 2019 as the content with fingerprint "
+        f"{OLD_FINGERPRINT}."
+    )
+    assert text.count(sentence) == 1
+    assert text.index(sentence) > text.index("Signatures")  # on the sign-off page
+    before = paragraphs(example_root)
+    assert not any("replaces version" in t and "fingerprint" in t for t in before)
+    assert len(text) == len(before) + 1  # no empty paragraph when nothing is recorded
+
+
 def test_a_replaced_version_needs_the_whole_fingerprint(tmp_path: Path) -> None:
     root = copy_content(
         tmp_path / "content",

@@ -1017,6 +1017,10 @@ def agreement_body(d: Document) -> None:
         "version {{ doc.version }} dated {{ doc.date|date }}, reference {{ content.agreement.reference }}.",
     )
     para(d, "Fingerprint", "Content fingerprint: {{ doc.fingerprint }}")
+    # the signed version this one replaces, when agreement.yaml records it (supersedes)
+    tag(d, "{%p if doc.replaces_text %}")
+    para(d, "Normal", "{{ doc.replaces_text }}")
+    tag(d, "{%p endif %}")
     tag(d, "{%p if doc.draft %}")
     para(
         d,
