@@ -410,3 +410,55 @@ def test_first_report_location_and_due(make_content: Any, tmp_path: Path) -> Non
     assert (d.due, d.what) == (dt.date(2026, 4, 1), "First yearly report under these arrangements")
     assert d.where is not None and d.where.field == "effective_date" and d.where.line == 7
     assert "yearly-report-send-national" not in got
+
+
+def test_the_local_target_points_into_rules_yaml(make_content: Any, tmp_path: Path) -> None:
+    from masa_docs.check import local_rules
+
+    text = "# local settings\ndeadlines:\n  yearly_report_months_after_period_end: 3\n"
+    root = make_content(tmp_path, edits={"rules.yaml": text})
+    loaded = load_content(root)
+    d = by_id(deadlines(loaded, dt.date(2026, 4, 15), local_rules(loaded)))["yearly-report-local-target"]
+    assert d.due == dt.date(2027, 6, 30)  # three months after 2027-03-31
+    line, column = position_of(text, "3\n")
+    assert d.where is not None
+    assert (Path(d.where.file).name, d.where.line, d.where.column) == ("rules.yaml", line, column)
+
+
+def test_nothing_falls_due_once_the_arrangements_have_ended(example: LoadedContent) -> None:
+    from dataclasses import replace
+
+    c = example.content
+    ended = c.model_copy(
+        update={
+            "partnership": c.partnership.model_copy(
+                update={"status": "ended", "ends_on": dt.date(2026, 3, 31)}
+            )
+        }
+    )
+    assert deadlines(replace(example, content=ended), dt.date(2026, 4, 15)) == []
+    assert deadlines(example, dt.date(2026, 4, 15)) != []
+
+
+def test_a_completed_recommendation_has_no_deadline(example: LoadedContent) -> None:
+    # rowan-2 (in progress, due 2025-12-31) is listed; once complete it is not
+    from dataclasses import replace
+
+    c = example.content
+    review = c.reviews.reviews[0]
+    recs = [
+        r.model_copy(update={"status": "complete"}) if r.id == "rowan-2" else r
+        for r in review.recommendations
+    ]
+    done = c.model_copy(
+        update={
+            "reviews": c.reviews.model_copy(
+                update={
+                    "reviews": [review.model_copy(update={"recommendations": recs}), *c.reviews.reviews[1:]]
+                }
+            )
+        }
+    )
+    ids = by_id(deadlines(replace(example, content=done), dt.date(2026, 4, 15)))
+    assert "recommendation-lcspr-baby-rowan-rowan-2" not in ids
+    assert "recommendation-rr-child-j-child-j-1" in ids

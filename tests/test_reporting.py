@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal as D
 from fractions import Fraction
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from conftest import position_of
 from masa_docs import reporting as r
-from masa_docs.errors import MasaError
+from masa_docs.errors import ContentError, MasaError
+from masa_docs.load import LoadedContent
 from masa_docs.model.arrangements import Metric
 from masa_docs.model.base import NotKnown
 from masa_docs.model.funding import FundingYear
@@ -762,3 +766,156 @@ def test_period_lengths(start: dt.date, end: dt.date, months: int | None, words:
     assert r.period_months(start, end) == months
     assert r.period_length_words(start, end) == words
     assert r.is_full_year(start, end) is full
+
+
+# ------------------------------------------------------------------ report_figures on the example
+
+
+def _with(loaded: LoadedContent, **reports: Any) -> LoadedContent:
+    c = loaded.content
+    return replace(loaded, content=c.model_copy(update={"reports": {**c.reports, **reports}}))
+
+
+def test_report_figures_of_the_example(example: LoadedContent) -> None:
+    f = r.report_figures(example, "2025-26")
+    assert (f.period, f.previous_period, f.has_previous) == ("2025-26", "2024-25", True)
+    assert f.report is example.content.reports["2025-26"]
+    assert f.previous_report is example.content.reports["2024-25"]
+    assert (f.length_words, f.full_year, f.previous_length_words, f.lengths_differ) == (
+        "12 months",
+        True,
+        "12 months",
+        False,
+    )
+    # funding.yaml: 544,200 in 2025-26 against 520,000 in 2024-25
+    assert (f.contributions.year, f.contributions.total, f.contributions.previous_total) == (
+        "2025-26",
+        D("544200.00"),
+        D("520000.00"),
+    )
+    assert (f.expenditure.year, f.expenditure.income, f.expenditure.previous_year) == (
+        "2025-26",
+        D("544200.00"),
+        "2024-25",
+    )
+    # priorities: 2025-26 has 1 on track, 2 at risk, 1 off track, 1 complete; 2024-25 2, 1, 0, 1
+    assert [(s.status, s.count, s.previous) for s in f.statuses] == [
+        ("on_track", 1, 2),
+        ("at_risk", 2, 1),
+        ("off_track", 1, 0),
+        ("complete", 1, 1),
+    ]
+    assert [p.status for p in f.little_progress] == ["at_risk", "at_risk", "off_track"]
+    assert not isinstance(f.reviews, NotKnown)
+    assert [rv.id for rv in f.reviews] == ["rr-child-j", "lcspr-siblings-m"]
+    assert f.unreported_metrics == ()
+    assert f.metric("re-referrals").latest.value == D("19.4")
+    assert f.metric("re-referrals").previous_period == "2024-25"
+    assert [ch.label for ch in f.training] == ["Courses", "Sessions delivered", "Attendees"]
+    assert [ch.label for ch in f.funding] == ["Income from contributions", "Planned spending"]
+    with pytest.raises(KeyError):
+        f.metric("no-such-metric")
+
+
+def test_the_first_report_has_no_previous(example: LoadedContent) -> None:
+    f = r.report_figures(example, "2024-25")
+    assert (f.previous_period, f.previous_report, f.has_previous) == (None, None, False)
+    assert (f.previous_length_words, f.lengths_differ) == (None, False)
+    assert f.contributions.previous_total is None and f.expenditure.previous_year is None
+    assert [s.previous for s in f.statuses] == [None, None, None, None]
+    assert all(m.previous is None for m in f.metrics)
+    assert r.report_figures(example).period == "2025-26"  # the latest by default
+
+
+def test_periods_of_different_lengths(example: LoadedContent) -> None:
+    rep = example.content.reports["2024-25"]
+    short = _with(example, **{"2024-25": rep.model_copy(update={"start": dt.date(2024, 7, 1)})})
+    f = r.report_figures(short, "2025-26")
+    assert (f.length_words, f.previous_length_words, f.lengths_differ) == ("12 months", "9 months", True)
+    g = r.report_figures(short, "2024-25")
+    assert (g.length_words, g.full_year) == ("9 months", False)
+
+
+def test_reviews_not_known_and_metrics_not_reported(example: LoadedContent) -> None:
+    rep = example.content.reports["2025-26"]
+    changed = _with(
+        example,
+        **{
+            "2025-26": rep.model_copy(
+                update={"reviews": NotKnown(unknown="not collected"), "metrics": rep.metrics[1:]}
+            )
+        },
+    )
+    f = r.report_figures(changed, "2025-26")
+    assert isinstance(f.reviews, NotKnown)
+    assert [m.id for m in f.unreported_metrics] == ["early-help-assessments"]
+    assert [m.id for m in f.metrics][:1] == ["re-referrals"]
+    unknown_id = _with(
+        example, **{"2025-26": rep.model_copy(update={"reviews": ["rr-child-j", "no-such-review"]})}
+    )
+    reviews = r.report_figures(unknown_id, "2025-26").reviews
+    assert not isinstance(reviews, NotKnown) and [rv.id for rv in reviews] == ["rr-child-j"]
+
+
+def test_resolve_period(example: LoadedContent) -> None:
+    c = example.content
+    assert r.resolve_period(c, None) == "2025-26"
+    assert r.resolve_period(c, "2024-25") == "2024-25"
+    with pytest.raises(MasaError) as e:
+        r.resolve_period(c, "2025-27")
+    assert (e.value.message, e.value.hint) == (
+        "there is no yearly report for period '2025-27'",
+        "did you mean '2025-26'?",
+    )
+    with pytest.raises(MasaError) as e:
+        r.resolve_period(c, "1999-00")
+    assert e.value.hint == "periods in the content: 2024-25, 2025-26 (add reports/<period>.yaml)"
+    empty = c.model_copy(update={"reports": {}})
+    with pytest.raises(MasaError) as e:
+        r.resolve_period(empty, None)
+    assert (e.value.message, e.value.hint) == (
+        "the content has no yearly report",
+        "periods in the content: none (add reports/<period>.yaml)",
+    )
+
+
+def test_a_wrong_total_is_located_in_funding_yaml(example: LoadedContent, example_root: Path) -> None:
+    c = example.content
+    years = [*c.funding.years]
+    years[1] = years[1].model_copy(update={"total": D("544200.01")})
+    bad = replace(
+        example, content=c.model_copy(update={"funding": c.funding.model_copy(update={"years": years})})
+    )
+    with pytest.raises(ContentError) as e:
+        r.report_figures(bad, "2025-26")
+    (diag,) = e.value.diagnostics
+    text = (example_root / "funding.yaml").read_text(encoding="utf-8")
+    line, column = position_of(text, "total: 544200.00", offset=len("total: "))
+    assert (Path(diag.file).name, diag.line, diag.column) == ("funding.yaml", line, column)
+    assert diag.message == (
+        "the contributions for 2025-26 add up to £544,200.00 but the total is £544,200.01"
+    )
+    assert diag.hint == "correct the total or one of the amounts so that they agree"
+    years[1] = c.funding.years[1]
+    years[0] = years[0].model_copy(update={"total": D("1")})
+    worse = replace(
+        example, content=c.model_copy(update={"funding": c.funding.model_copy(update={"years": years})})
+    )
+    with pytest.raises(ContentError) as e:
+        r.report_figures(worse, "2025-26")
+    (diag,) = e.value.diagnostics
+    line, column = position_of(text, "total: 520000.00", offset=len("total: "))
+    assert (diag.line, diag.column) == (line, column)
+
+
+def test_a_report_without_its_funding_year(example: LoadedContent) -> None:
+    rep = example.content.reports["2025-26"]
+    with pytest.raises(MasaError) as e:
+        r.report_figures(
+            _with(example, **{"2025-26": rep.model_copy(update={"funding_year": "2026-27"})}), "2025-26"
+        )
+    assert (e.value.message, e.value.hint) == (
+        "funding.yaml has no year '2026-27'",
+        "add it or correct funding_year",
+    )
+

@@ -8,8 +8,9 @@ noticed, or an equivalent change that behaves the same.
 
 It never touches the checkout: the tracked files (and new files not yet ignored) are copied to a
 temporary folder, mutmut runs there (its ``mutants/`` copy lives in that folder) with one child
-process, and the folder is removed afterwards unless ``--keep`` is given. The score printed is
-killed / (killed + survived); then every survivor's diff, to read and judge.
+process, and the folder is removed afterwards unless ``--keep`` is given. It prints every
+survivor's diff, to read and judge, the mutants no test runs, and the score: killed / every
+mutant run (a mutant in code no test runs counts as not killed).
 
 Only the tests listed in :data:`TESTS` run, and not the slow or client ones: fast tests that
 exercise the module, never tests that read the module's source (the template-variable reference
@@ -34,6 +35,8 @@ TESTS: dict[str, list[str]] = {
     "src/masa_docs/model/content.py": ["tests/test_content_model.py", "tests/test_model.py"],
 }
 MARKERS = "not slow and not client"
+KILLED = frozenset({"killed", "timeout", "caught by type check"})
+NOT_RUN = frozenset({"not checked", "skipped", "check was interrupted by user"})
 
 
 def _checkout_files(repo: Path) -> list[str]:
@@ -131,13 +134,15 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True, text=True
             ).stdout
             print(diff)
-        killed = sum(1 for v in status.values() if v in ("killed", "timeout", "caught by type check"))
-        others = {v for v in status.values() if v not in ("killed", "timeout", "caught by type check")}
+        for name in sorted(k for k, v in status.items() if v == "no tests"):
+            print(f"no test runs this mutant's code: {name}")
+        killed = sum(1 for v in status.values() if v in KILLED)
+        others = {v for v in status.values() if v not in KILLED}
         tally = ", ".join(f"{sum(1 for s in status.values() if s == v)} {v}" for v in sorted(others))
-        tested = killed + len(survived)
+        tested = sum(1 for v in status.values() if v not in NOT_RUN)
         score = 100 * killed / tested if tested else 0.0
         print(f"{args.module}: {len(status)} mutants; {killed} killed, {tally or '0 survived'}")
-        print(f"mutation score {score:.1f} % (killed / (killed + survived))")
+        print(f"mutation score {score:.1f} % (killed / every mutant run; 'no tests' counts as not killed)")
         return 0
     finally:
         if not args.keep:
