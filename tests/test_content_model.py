@@ -698,3 +698,167 @@ def test_article() -> None:
 def test_problem_defaults() -> None:
     p = Problem(("x",), "m")
     assert (p.hint, p.key, p.severity) == (None, False, "error")
+
+
+# ------------------------------------------------------------------ front doors, routes, extra sections
+
+
+def _front_door(area: str) -> Any:
+    from masa_docs.model.threshold import FrontDoor
+
+    return FrontDoor(area=area, name=f"{area} front door", phone="01632 960 000", hours="9 to 5")
+
+
+def test_front_doors_one_per_known_area(c: Content) -> None:
+    both = changed(c, threshold__front_doors=[_front_door("northmere"), _front_door("eastvale")])
+    assert problems(both) == []
+    assert problems(changed(c, threshold__front_doors=[_front_door("northmere")])) == [
+        (
+            ("threshold", "front_doors"),
+            "area 'eastvale' has no front door",
+            "add a front door with area: eastvale, or leave front_doors out",
+            False,
+        )
+    ]
+    twice = [_front_door("northmere"), _front_door("eastvale"), _front_door("northmere")]
+    assert problems(changed(c, threshold__front_doors=twice)) == [
+        (
+            ("threshold", "front_doors", 2, "area"),
+            "area 'northmere' has more than one front door",
+            "keep one per area",
+            False,
+        )
+    ]
+    unknown = [_front_door("northmere"), _front_door("eastvale"), _front_door("eastvalle")]
+    assert problems(changed(c, threshold__front_doors=unknown)) == [
+        (
+            ("threshold", "front_doors", 2, "area"),
+            "unknown area 'eastvalle'",
+            "did you mean 'eastvale'?",
+            False,
+        )
+    ]
+
+
+def test_framework_route_ids_are_unique(c: Content) -> None:
+    from masa_docs.model.threshold import Framework, HelpRoute
+
+    def route(ident: str) -> HelpRoute:
+        return HelpRoute(id=ident, name="Talk to the school", when="When unsure.", what_happens="A chat.")
+
+    fw = Framework(
+        name="Right help",
+        description="d",
+        routes=[route("school"), route("gp"), route("school")],
+        who_to_talk_to="w",
+    )
+    assert problems(changed(c, threshold__framework=fw)) == [
+        (
+            ("threshold", "framework", "routes", 2, "id"),
+            "duplicate route id 'school'",
+            "ids must be unique; rename one",
+            False,
+        )
+    ]
+
+
+def test_extra_sections_refer_to_known_partners_and_areas(c: Content) -> None:
+    from masa_docs.model.sections import ContextFigure, LocalContext
+
+    assert problems(changed(c, sections__foreword__signed_by__1="eastvale-counsil")) == [
+        (
+            ("sections", "foreword", "signed_by", 1),
+            "unknown partner 'eastvale-counsil'",
+            "did you mean 'eastvale-council'?",
+            False,
+        )
+    ]
+    fig = ContextFigure(label="Children", value="58,900", area="northmere", source="ONS", as_of="mid-2023")
+    ok = changed(
+        c, sections__local_context=LocalContext(figures=[fig, fig.model_copy(update={"area": None})])
+    )
+    assert problems(ok) == []
+    bad = changed(
+        c, sections__local_context=LocalContext(figures=[fig, fig.model_copy(update={"area": "northmeer"})])
+    )
+    assert problems(bad) == [
+        (
+            ("sections", "local_context", "figures", 1, "area"),
+            "unknown area 'northmeer'",
+            "did you mean 'northmere'?",
+            False,
+        )
+    ]
+    assert problems(changed(c, sections__lado__contacts__0__area="northmeer")) == [
+        (
+            ("sections", "lado", "contacts", 0, "area"),
+            "unknown area 'northmeer'",
+            "did you mean 'northmere'?",
+            False,
+        )
+    ]
+    assert problems(changed(c, sections__lado__contacts__0__area=None)) == []
+    only_url = changed(
+        c,
+        sections__lado__contacts__1__phone=None,
+        sections__lado__contacts__1__email=None,
+        sections__lado__contacts__1__url="https://example.org",
+    )
+    assert problems(only_url) == []
+
+
+def test_a_custom_section_follows_a_section_that_can_be_followed(c: Content) -> None:
+    got = problems(changed(c, sections__custom__0__after="introductoin"))
+    assert got == [
+        (
+            ("sections", "custom", 0, "after"),
+            "the arrangements document has no section 'introductoin' to follow",
+            "did you mean 'introduction'?",
+            False,
+        )
+    ]
+    (appendix,) = problems(changed(c, sections__custom__0__after="zzzz"))
+    assert appendix[2].startswith("sections: foreword, introduction, vision, ")
+    assert "sign-off" not in appendix[2] and "appendix" not in appendix[2]
+
+
+def test_other_partners_and_funders_share_the_party_ids(c: Content) -> None:
+    from masa_docs.model.funding import Funder
+    from masa_docs.model.partnership import OtherPartner
+
+    other = OtherPartner.model_validate(
+        {"id": "nev-icb", "name": "Schools forum", "role": "Schools", "areas": ["northmere", "westmoor"]}
+    )
+    got = problems(changed(c, partnership__other_partners=[other]))
+    assert got == [
+        (
+            ("partnership", "other_partners", 0, "id"),
+            "'nev-icb' is already used by another party",
+            "partners, other partners, agencies and funders share one set of ids",
+            False,
+        ),
+        (
+            ("partnership", "other_partners", 0, "areas", 1),
+            "unknown area 'westmoor'",
+            "known area ids: eastvale, northmere",
+            False,
+        ),
+    ]
+    funder = Funder.model_validate({"id": "nev-hospitals", "name": "A trust", "kind": "NHS trust"})
+    assert problems(changed(c, funding__funders=[funder])) == [
+        (
+            ("funding", "funders", 0, "id"),
+            "'nev-hospitals' is already used by another party",
+            "partners, other partners, agencies and funders share one set of ids",
+            False,
+        )
+    ]
+    fresh = Funder.model_validate({"id": "pcc", "name": "The PCC", "kind": "Police and crime commissioner"})
+    assert problems(changed(c, funding__funders=[fresh, fresh])) == [
+        (
+            ("funding", "funders", 1, "id"),
+            "'pcc' is already used by another party",
+            "partners, other partners, agencies and funders share one set of ids",
+            False,
+        )
+    ]

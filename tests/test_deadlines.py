@@ -377,6 +377,10 @@ def test_rapid_review_deadline_only_for_open_rapid_reviews(make_content: Any, tm
     )
     loaded = load_content(root)
     got = [d for d in deadlines(loaded, dt.date(2025, 5, 1)) if d.id.startswith("rapid-review-")]
+    assert got[0].note == (
+        "15 working days from notification, skipping weekends and England's bank holidays "
+        "(WT2023 ch.5, seen via a partnership page)."
+    )
     assert [(d.id, d.what, d.due, d.state, d.days) for d in got] == [
         (
             "rapid-review-rr-child-e",
@@ -407,7 +411,15 @@ def test_first_report_location_and_due(make_content: Any, tmp_path: Path) -> Non
     )
     got = by_id(deadlines(load_content(root), dt.date(2025, 6, 1)))
     d = got["yearly-report-due"]
-    assert (d.due, d.what) == (dt.date(2026, 4, 1), "First yearly report under these arrangements")
+    assert (d.due, d.what, d.confidence) == (
+        dt.date(2026, 4, 1),
+        "First yearly report under these arrangements",
+        "partial",
+    )
+    assert d.note == (
+        "At least once in every 12 months (Children Act 2004 s.16G, subsection not confirmed); "
+        "counted from when the arrangements took effect."
+    )
     assert d.where is not None and d.where.field == "effective_date" and d.where.line == 7
     assert "yearly-report-send-national" not in got
 
@@ -462,3 +474,31 @@ def test_a_completed_recommendation_has_no_deadline(example: LoadedContent) -> N
     ids = by_id(deadlines(replace(example, content=done), dt.date(2026, 4, 15)))
     assert "recommendation-lcspr-baby-rowan-rowan-2" not in ids
     assert "recommendation-rr-child-j-child-j-1" in ids
+
+
+def test_each_deadline_says_where_it_comes_from(example: LoadedContent) -> None:
+    got = {d.id: d.note for d in deadlines(example, dt.date(2026, 4, 15))}
+    assert got["yearly-report-due"] == (
+        "At least once in every 12 months (Children Act 2004 s.16G, subsection not confirmed); "
+        "no fixed publication month is confirmed."
+    )
+    assert got["yearly-report-send-national"] == (
+        "UNVERIFIED: 7 days after publication is the WT2018 wording; confirm against WT2023. "
+        "The content does not record when it was sent."
+    )
+    assert got["arrangements-review"] == "The review date set in partnership.yaml."
+    assert got["agreement-review"] == "The review date set in agreement.yaml."
+    assert got["threshold-review"] == "The review date set in threshold.yaml."
+    assert got["delegation-review-nev-icb"] == "The review_by date of the current delegation."
+    assert got["scrutineer-term"] == "Appoint or re-appoint the scrutineer before the term ends."
+    assert got["chair-term"] == "Choose the next chair before the term ends."
+    assert got["sharing-agreement-review-1"] == "The review_by date of the agreement."
+    assert (
+        got["recommendation-rr-child-j-child-j-1"]
+        == "Due date of a review recommendation that is not complete."
+    )
+    confidence = {d.id: d.confidence for d in deadlines(example, dt.date(2026, 4, 15))}
+    assert {k: v for k, v in confidence.items() if v != "verified"} == {
+        "yearly-report-due": "partial",
+        "yearly-report-send-national": "unverified",
+    }
