@@ -633,7 +633,7 @@ def test_latest_and_previous_periods(c: Content) -> None:
 def test_party_name_and_areas(c: Content) -> None:
     assert c.party_name("nev-icb") == "NHS Northmere and Eastvale Integrated Care Board"
     assert c.party_name("nev-hospitals") == c.agencies_by_id["nev-hospitals"].name
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="nobody"):
         c.party_name("nobody")
     assert [p.id for p in c.partners_for_area("eastvale")] == [
         "eastvale-council",
@@ -862,3 +862,117 @@ def test_other_partners_and_funders_share_the_party_ids(c: Content) -> None:
             False,
         )
     ]
+
+
+# ------------------------------------------------------------------ every reference resolves
+
+PARTY_IDS = (  # the example's four partners and ten relevant agencies, sorted
+    "known partner or agency ids: academy-trusts, cafcass, early-years, eastvale-council, eastvale-yjs, "
+    "maintained-schools, nev-hospitals, nev-icb, nev-partnership-trust, northmere-college, "
+    "northmere-council, northmere-police, northmere-yjs, probation"
+)
+PARTNER_IDS = "known partner ids: eastvale-council, nev-icb, northmere-council, northmere-police"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "what", "hint"),
+    [
+        ("data__metrics__0__owner", "zzz", "partner or agency", PARTY_IDS),
+        ("training__audits__1__lead", "zzz", "partner or agency", PARTY_IDS),
+        ("funding__years__0__contributions__2__partner", "zzz", "partner or agency", PARTY_IDS),
+        ("reviews__reviews__1__recommendations__1__owner", "zzz", "partner or agency", PARTY_IDS),
+        ("liabilities__shared_teams__0__host", "zzz", "partner", PARTNER_IDS),
+        ("liabilities__shared_teams__2__staff_from__3", "zzz", "partner or agency", PARTY_IDS),
+        ("liabilities__insurance__2__partner", "zzz", "partner", PARTNER_IDS),
+        ("information_sharing__agreements__1__parties__2", "zzz", "partner or agency", PARTY_IDS),
+        ("information_sharing__controllers__4__partner", "zzz", "partner or agency", PARTY_IDS),
+        ("information_sharing__contacts__3__partner", "zzz", "partner or agency", PARTY_IDS),
+        ("agreement__functions__1__partner", "zzz", "partner", PARTNER_IDS),
+        ("threshold__contacts__0__areas__0", "zzz", "area", "known area ids: eastvale, northmere"),
+        ("agencies__relevant_agencies__2__areas__0", "zzz", "area", "known area ids: eastvale, northmere"),
+        ("partners__1__areas__0", "zzz", "area", "known area ids: eastvale, northmere"),
+        ("signatures__agreement__2__partner", "zzz", "partner", PARTNER_IDS),
+        ("signatures__yearly_report__2024-25__1__partner", "zzz", "partner", PARTNER_IDS),
+        ("reports__2025-26__foreword__signed_by__3", "zzz", "partner", PARTNER_IDS),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "__" in v else "",
+)
+def test_every_reference_resolves(c: Content, path: str, value: str, what: str, hint: str) -> None:
+    loc = tuple(int(p) if p.isdigit() else p for p in path.split("__"))
+    got = problems(changed(c, **{path: value}))
+    assert got[0] == (loc, f"unknown {what} '{value}'", hint, False)
+
+
+def test_funders_and_other_partners_are_parties(c: Content) -> None:
+    from masa_docs.model.funding import Funder
+    from masa_docs.model.partnership import OtherPartner
+
+    funder = Funder.model_validate({"id": "pcc", "name": "The PCC", "kind": "Police and crime commissioner"})
+    other = OtherPartner.model_validate({"id": "schools", "name": "Schools", "role": "Education"})
+    with_both = changed(c, funding__funders=[funder], partnership__other_partners=[other])
+    assert (
+        problems(changed(with_both, data__metrics__0__owner="pcc", training__audits__1__lead="schools")) == []
+    )
+    clash = changed(with_both, funding__funders=[funder.model_copy(update={"id": "schools"})])
+    assert problems(clash) == [
+        (
+            ("funding", "funders", 0, "id"),
+            "'schools' is already used by another party",
+            "partners, other partners, agencies and funders share one set of ids",
+            False,
+        )
+    ]
+
+
+def test_other_partner_ids_are_unique_among_themselves(c: Content) -> None:
+    from masa_docs.model.partnership import OtherPartner
+
+    other = OtherPartner.model_validate({"id": "schools", "name": "Schools", "role": "Education"})
+    assert problems(changed(c, partnership__other_partners=[other, other]))[0][:2] == (
+        ("partnership", "other_partners", 1, "id"),
+        "'schools' is already used by another party",
+    )
+
+
+def test_a_partner_with_no_current_delegation(c: Content) -> None:
+    got = problems(changed(c, partners__1__delegations__0__ended_on=D(2025, 12, 31)))
+    assert got == [
+        (
+            ("partners", 1, "delegations"),
+            "Eastvale Council has 0 current delegations; exactly one must have no ended_on",
+            "give every earlier delegation an ended_on date",
+            False,
+        )
+    ]
+
+
+def test_a_predecessor_of_a_partner_without_a_start(c: Content) -> None:
+    from masa_docs.model.partners import Predecessor
+
+    pre = Predecessor.model_validate({"name": "Old CCG", "kind": "CCG", "member_until": D(2022, 6, 30)})
+    assert problems(changed(c, partners__2__predecessors=[pre])) == []
+
+
+def test_contributions_with_an_unknown_amount_are_not_summed(c: Content) -> None:
+    unknown = changed(c, funding__years__0__contributions__1__amount=NotKnown(unknown="not agreed"))
+    assert problems(unknown) == []
+
+
+def test_reports_checks_more(c: Content) -> None:
+    rep = c.reports["2025-26"]
+    dup = rep.priorities[0]
+    got = problems(
+        changed(
+            c, reports={**c.reports, "2025-26": rep.model_copy(update={"priorities": [*rep.priorities, dup]})}
+        )
+    )
+    assert got == [
+        (
+            ("reports", "2025-26", "priorities", 5, "id"),
+            "duplicate priority id 'neglect'",
+            "ids must be unique; rename one",
+            False,
+        )
+    ]
+    not_known = rep.model_copy(update={"reviews": NotKnown(unknown="not collected")})
+    assert problems(changed(c, reports={**c.reports, "2025-26": not_known})) == []

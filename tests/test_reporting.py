@@ -813,7 +813,7 @@ def test_report_figures_of_the_example(example: LoadedContent) -> None:
     assert f.metric("re-referrals").previous_period == "2024-25"
     assert [ch.label for ch in f.training] == ["Courses", "Sessions delivered", "Attendees"]
     assert [ch.label for ch in f.funding] == ["Income from contributions", "Planned spending"]
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no-such-metric"):
         f.metric("no-such-metric")
 
 
