@@ -811,8 +811,17 @@ def test_report_figures_of_the_example(example: LoadedContent) -> None:
     assert f.unreported_metrics == ()
     assert f.metric("re-referrals").latest.value == D("19.4")
     assert f.metric("re-referrals").previous_period == "2024-25"
-    assert [ch.label for ch in f.training] == ["Courses", "Sessions delivered", "Attendees"]
-    assert [ch.label for ch in f.funding] == ["Income from contributions", "Planned spending"]
+    # training: 6 courses both years, 66 sessions against 59, 2,232 attendees against 1,576
+    assert [(ch.label, ch.words) for ch in f.training] == [
+        ("Courses", "no change"),
+        ("Sessions delivered", "up 7 (+11.9%)"),
+        ("Attendees", "up 656 (+41.6%)"),
+    ]
+    # 544,200 against 520,000 for both; no actual spending for 2025-26 yet
+    assert [(ch.label, ch.words) for ch in f.funding] == [
+        ("Income from contributions", "up £24,200 (+4.7%)"),
+        ("Planned spending", "up £24,200 (+4.7%)"),
+    ]
     with pytest.raises(KeyError, match="no-such-metric"):
         f.metric("no-such-metric")
 
