@@ -928,3 +928,26 @@ def test_a_report_without_its_funding_year(example: LoadedContent) -> None:
         "add it or correct funding_year",
     )
 
+
+
+def test_largest_remainder_to_two_places() -> None:
+    got = r.largest_remainder_percentages([D(1), D(1), D(1)], places=2)
+    assert [str(g) for g in got] == ["33.34", "33.33", "33.33"]
+    assert [str(g) for g in r.largest_remainder_percentages([D(1), D(2)], places=0)] == ["33", "67"]
+
+
+def test_largest_remainder_messages() -> None:
+    with pytest.raises(ValueError, match="^the amounts add up to zero$"):
+        r.largest_remainder_percentages([D(0)])
+    with pytest.raises(ValueError, match="^amounts must not be negative$"):
+        r.largest_remainder_percentages([D(-1)])
+
+
+def test_check_total_of_nothing_is_an_exact_zero() -> None:
+    total = r.check_total([], D("0.00"), "lines")
+    assert total == 0 and isinstance(total, D)
+
+
+def test_decimal_places_skip_values_that_are_not_finite() -> None:
+    assert r.decimal_places([D("Infinity"), D("1.5")]) == 1
+    assert r.decimal_places([D("NaN")]) == 0
