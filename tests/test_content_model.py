@@ -23,10 +23,14 @@ from masa_docs.model.content import Problem, UnknownFact, article
 D = dt.date
 
 
+# The example, loaded once for this module (its cached lookups are its own) when the module is
+# imported, so that ``make mutation`` loads it once rather than once per mutant.
+EXAMPLE = load_content(example_dir()).content
+
+
 @pytest.fixture(scope="module")
 def c() -> Content:
-    """The example, loaded for this module only (its cached lookups are its own)."""
-    return load_content(example_dir()).content
+    return EXAMPLE
 
 
 def _set(obj: Any, parts: list[str], value: Any) -> Any:

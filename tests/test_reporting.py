@@ -937,9 +937,9 @@ def test_largest_remainder_to_two_places() -> None:
 
 
 def test_largest_remainder_messages() -> None:
-    with pytest.raises(ValueError, match="^the amounts add up to zero$"):
+    with pytest.raises(ValueError, match=r"^the amounts add up to zero$"):
         r.largest_remainder_percentages([D(0)])
-    with pytest.raises(ValueError, match="^amounts must not be negative$"):
+    with pytest.raises(ValueError, match=r"^amounts must not be negative$"):
         r.largest_remainder_percentages([D(-1)])
 
 
