@@ -980,3 +980,15 @@ def test_reports_checks_more(c: Content) -> None:
     ]
     not_known = rep.model_copy(update={"reviews": NotKnown(unknown="not collected")})
     assert problems(changed(c, reports={**c.reports, "2025-26": not_known})) == []
+
+
+def test_coverage_of_an_other_partner(c: Content) -> None:
+    from masa_docs.model.partnership import OtherPartner
+
+    schools = OtherPartner.model_validate(
+        {"id": "schools", "name": "Schools", "role": "Education", "areas": ["eastvale"]}
+    )
+    assert c.coverage(schools) == "Eastvale"
+    assert c.coverage(schools, "eastvale") == "all of Eastvale"
+    everywhere = schools.model_copy(update={"areas": []})
+    assert c.coverage(everywhere) == "Northmere and Eastvale"
