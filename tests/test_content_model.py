@@ -992,3 +992,28 @@ def test_coverage_of_an_other_partner(c: Content) -> None:
     assert c.coverage(schools, "eastvale") == "all of Eastvale"
     everywhere = schools.model_copy(update={"areas": []})
     assert c.coverage(everywhere) == "Northmere and Eastvale"
+
+
+def test_duplicate_area_ids(c: Content) -> None:
+    got = problems(changed(c, partnership__areas__1__id="northmere"))
+    assert got[0] == (
+        ("partnership", "areas", 1, "id"),
+        "duplicate area id 'northmere'",
+        "ids must be unique; rename one",
+        False,
+    )
+
+
+def test_one_way_to_get_in_touch_is_enough(c: Content) -> None:
+    phone_only = changed(c, sections__lado__contacts__1__email=None)
+    assert (
+        c.sections.lado is not None
+        and c.sections.lado.contacts[1].phone
+        and c.sections.lado.contacts[1].url is None
+    )
+    assert problems(phone_only) == []
+    email_only = changed(c, sections__lado__contacts__1__phone=None)
+    assert problems(email_only) == []
+    edt = c.threshold.contacts[2]  # the emergency duty team: a phone number only
+    assert (edt.phone, edt.email, edt.url) == ("01632 960 999", None, None)
+    assert problems(changed(c, threshold__contacts__4__email=None)) == []
