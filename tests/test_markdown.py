@@ -40,6 +40,7 @@ def test_safe_links(url: str) -> None:
         "java\nscript:alert(1)",
         "java\x00script:alert(1)",
         "java\x7fscript:alert(1)",  # DEL is dropped too
+        "java script:alert(1)",  # a space too: read as javascript:, to be safe
         " javascript:alert(1)",
         "data:text/html,<script>alert(1)</script>",
         "vbscript:msgbox(1)",
