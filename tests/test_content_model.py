@@ -1017,3 +1017,12 @@ def test_one_way_to_get_in_touch_is_enough(c: Content) -> None:
     edt = c.threshold.contacts[2]  # the emergency duty team: a phone number only
     assert (edt.phone, edt.email, edt.url) == ("01632 960 999", None, None)
     assert problems(changed(c, threshold__contacts__4__email=None)) == []
+
+
+def test_duplicate_partner_ids(c: Content) -> None:
+    assert problems(changed(c, partners__1__id="northmere-council"))[0] == (
+        ("partners", 1, "id"),
+        "duplicate partner id 'northmere-council'",
+        "ids must be unique; rename one",
+        False,
+    )
