@@ -1026,3 +1026,20 @@ def test_duplicate_partner_ids(c: Content) -> None:
         "ids must be unique; rename one",
         False,
     )
+
+
+def test_hints_list_the_known_names_when_nothing_is_close(c: Content) -> None:
+    level = c.threshold.levels[0]
+    indicators = {("zzz" if k == "parenting-capacity" else k): v for k, v in level.indicators.items()}
+    assert problems(changed(c, threshold__levels__0__indicators=indicators))[0][2] == (
+        "known domains: developmental-needs, parenting-capacity, family-environment"
+    )
+    assert problems(changed(c, narrative={**c.narrative, "zzz": "text"}))[0][2] == (
+        "known: introduction, partnership, partners, governance, agencies, data, training, funding, "
+        "scrutiny, reviews, voice, threshold, disputes, liabilities, information-sharing, agreement, "
+        "signatures, sections"
+    )
+
+
+def test_a_threshold_contact_with_an_email_only(c: Content) -> None:
+    assert problems(changed(c, threshold__contacts__4__phone=None)) == []
