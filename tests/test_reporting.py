@@ -929,7 +929,6 @@ def test_a_report_without_its_funding_year(example: LoadedContent) -> None:
     )
 
 
-
 def test_largest_remainder_to_two_places() -> None:
     got = r.largest_remainder_percentages([D(1), D(1), D(1)], places=2)
     assert [str(g) for g in got] == ["33.34", "33.33", "33.33"]
