@@ -15,7 +15,7 @@ UV      := $(BIN)/uv
 # Debian packages the renderers and the tests need (installed when run as root on Debian).
 DEB_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-liberation2 libreoffice-writer-nogui chromium
 
-.PHONY: help setup publish serve test test-fast lint a11y bench snapshots pictures clean system-deps lock floors
+.PHONY: help setup publish serve test test-fast lint a11y bench mutation snapshots pictures clean system-deps lock floors
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,11 @@ a11y: setup ## Publish and run the accessibility checks (axe, PDF/UA, Word)
 
 bench: setup ## Time publish beside its renderers alone, re-publish, --help (ARGS=--large or BENCH_LARGE=1: a large partnership)
 	$(BIN)/python -m masa_docs.bench --content $(CONTENT) $(ARGS)
+
+# MODULE is one of src/masa_docs/markdown.py, deadlines.py, reporting.py, model/content.py.
+MODULE ?= src/masa_docs/markdown.py
+mutation: setup ## Mutation-test MODULE=src/masa_docs/<module>.py with its own tests (mutmut; slow)
+	$(BIN)/python -m masa_docs.mutation $(MODULE)
 
 pictures: publish ## PNGs of the first pages, sign-off and a chart page of every PDF and Word copy in $(OUT)/pictures/
 	$(BIN)/python -m masa_docs.pictures --build $(OUT) --out $(OUT)/pictures

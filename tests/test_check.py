@@ -281,11 +281,6 @@ def not_met_section(output: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def example_report(example: LoadedContent) -> Any:
-    return run_check(example, today=dt.date.fromisoformat(TODAY))
-
-
-@pytest.fixture(scope="module")
 def signed_example(tmp_path_factory: pytest.TempPathFactory) -> LoadedContent:
     from conftest import copy_content
 

@@ -231,9 +231,11 @@ def test_signatures_file_is_optional(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("yaml_parse_cache")  # not about parsing
-def test_rules_yaml_is_tolerated(tmp_path: Path) -> None:
+def test_rules_yaml_is_tolerated(tmp_path: Path, example: LoadedContent) -> None:
+    # content/rules.yaml belongs to 'check' (local rules), not to the content: loading neither
+    # refuses it as an unknown file nor reads it into the model
     root = copy_content(tmp_path / "content", {"rules.yaml": "# local rule settings\nrules: {}\n"})
-    load_content(root)
+    assert load_content(root).content == example.content
 
 
 def test_missing_folder_is_a_content_error(tmp_path: Path) -> None:

@@ -174,15 +174,24 @@ def test_year_on_year_comparison(
     for ms in f.metrics:
         assert ms.metric.name in data
         assert ms.description in data
-        if ms.previous is not None:
-            assert ms.year_on_year_words in data
-            assert before in ms.year_on_year_words
+    # Worked out by hand from the example (reports/2024-25.yaml and 2025-26.yaml, funding.yaml):
+    # re-referrals (lower is better) 19.4% in Q4 against 21.7% a year before; early help
+    # assessments (higher is better) 758 against 701.
+    assert "Compared with last year: 2.3 percentage points better than 2024-25 (21.7% in Q4)." in data
+    assert "Compared with last year: 57 better than 2024-25 (701 in Q4)." in data
     funding = tree.section("funding")
-    assert f"compared with {f.contributions.previous_year}" in funding
-    for ch in f.funding:
-        assert ch.words in funding
+    assert "Funding in 2025-26 compared with 2024-25" in funding
+    # income and planned spending both £544,200 against £520,000: 24,200 / 520,000 = 4.65%
+    assert "Income from contributions£544,200£520,000up £24,200 (+4.7%)" in funding
+    assert "Planned spending£544,200£520,000up £24,200 (+4.7%)" in funding
+    # partners' contributions against the year before: 177,606 - 171,600 = 6,006
+    assert "Northmere Borough Council£177,60632.6%£171,600+£6,006" in funding
     training = tree.section("training")
     assert f"Training in {latest} compared with {before}" in training
+    # 66 sessions against 59 (7 / 59 = 11.9%); 2,232 attendees against 1,576 (656 / 1,576 = 41.6%)
+    assert "Courses66no change" in training
+    assert "Sessions delivered6659up 7 (+11.9%)" in training
+    assert "Attendees2,2321,576up 656 (+41.6%)" in training
 
 
 def test_contributions_table(loaded: LoadedContent, pages: dict[str, str], periods: tuple[str, str]) -> None:
@@ -225,10 +234,14 @@ def test_first_period_has_no_comparison(
     before = periods[0]
     f = report_figures(loaded, before)
     tree = Tree(pages[before])
-    if f.previous_period is None:
-        assert "makes no year-on-year comparison" in tree.section("summary")
-        assert "No figure for the previous period to compare with." in tree.section("data")
-        assert "compared with" not in tree.section("funding")
+    assert f.previous_period is None, "the example's earlier report must be its first"
+    assert (
+        "There is no report for the previous period in this content, so this report makes no "
+        "year-on-year comparison." in tree.section("summary")
+    )
+    assert "No figure for the previous period to compare with." in tree.section("data")
+    assert "compared with" not in tree.section("funding")
+    assert "compared with" not in tree.section("training")
     ids = [x["attrs"]["id"] for x in tree.all("figure")]
     assert "chart-contributions" in ids and "chart-expenditure" in ids
 

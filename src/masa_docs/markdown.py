@@ -10,6 +10,7 @@ Word bridge consume the same tokens.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -57,7 +58,9 @@ def images(text: str) -> list[tuple[int, int, str]]:
     """Every Markdown image in ``text``: (1-based line, 1-based column, source)."""
     if "![" not in text:
         return []
-    lines = text.splitlines()
+    # Lines as the parser counts them (tok.map): only \n, \r\n and \r end one; splitlines()
+    # would also split at U+2028, form feeds and the like and put images on the wrong line.
+    lines = re.split(r"\r\n?|\n", text)
     found: list[tuple[int, int, str]] = []
     for tok in make_markdown().parse(text):
         if tok.type != "inline" or not tok.children:

@@ -211,7 +211,8 @@ class Contributions:
     def percent_total(self) -> Decimal | None:
         if any(r.percent is None for r in self.rows):
             return None
-        return sum((r.percent or ZERO for r in self.rows), ZERO)
+        # the shown shares, exactly: all-zero contributions total 0.0%, as each row shows
+        return sum((r.percent for r in self.rows if r.percent is not None), ZERO)
 
     @property
     def percent_total_text(self) -> str:
