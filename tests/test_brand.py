@@ -184,3 +184,40 @@ def test_running_title_and_version_wording(example) -> None:  # type: ignore[no-
     assert threshold.titled_version == f"{threshold.title}, version {threshold.version}"
     report = document_meta(example, "yearly-report")
     assert report.titled_version == report.title == f"Yearly report {report.period}"
+
+
+def test_a_logo_replaced_under_the_same_name_rebuilds_every_output_the_agreement_too(
+    make_content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The agreement's cover draws the logos too (cover_band()): its recorded inputs change when
+    a logo file is replaced, although no YAML or Markdown file (its fingerprint) changed."""
+    from masa_docs.publish import output_inputs, plan, tool_digest
+
+    yaml = "logos:\n  - file: logos/a.png\n    alt: Council\n"
+    root = _with(make_content, tmp_path, yaml, {"logos/a.png": _png()})
+
+    def inputs() -> dict[tuple[str, str], str]:
+        loaded = load_content(root)
+        requests, metas = plan(loaded, ["agreement", "threshold"], ["docx"])
+        from masa_docs.publish import output_stem
+
+        return {
+            (r.doc, r.fmt): output_inputs(loaded, r, metas[output_stem(r)], "t", tool_digest())
+            for r in requests
+        }
+
+    before = inputs()
+    (root / "logos" / "a.png").write_bytes(_png(colour="#8a1538"))
+    after = inputs()
+    assert set(before) == {("agreement", "docx"), ("threshold", "docx")}
+    assert all(after[k] != before[k] for k in before)
+
+
+def test_upgrading_a_rendering_library_rebuilds_everything() -> None:
+    from importlib.metadata import version
+
+    from masa_docs.publish import tool_digest
+
+    digest = tool_digest()
+    for name in ("weasyprint", "matplotlib", "python-docx", "pikepdf"):
+        assert f"{name}={version(name)}" in digest

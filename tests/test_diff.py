@@ -501,6 +501,37 @@ def test_a_published_folder_whose_content_json_does_not_fit_falls_back_to_its_ma
     assert any("content.json (made by masa-docs 0.1) does not fit" in n for n in facts.notes)
 
 
+def test_content_json_is_written_only_when_asked_and_removed_when_no_longer_asked(
+    tmp_path: Path, example_root: Path
+) -> None:
+    """content.json holds facts no document prints (e.g. a review in no report yet): never by
+    default; an earlier one of ours goes when it is no longer asked for; a user's is kept."""
+    out = tmp_path / "build"
+    run = CliRunner().invoke(
+        main,
+        ["publish", "--content", str(example_root), "--out", str(out), "--doc", "threshold",
+         "--format", "html", "--record-content", "--quiet"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "content.json" in manifest["files"]
+    assert 'href="content.json"' in (out / "index.html").read_text(encoding="utf-8")
+    record = json.loads((out / "content.json").read_text(encoding="utf-8"))
+    assert record["content"]["partnership"]["name"] == load_content(example_root).content.partnership.name
+
+    from masa_docs.publish import publish
+
+    publish(example_root, out, docs=["threshold"], formats=["html"], workers=1)
+    assert not (out / "content.json").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "content.json" not in manifest["files"]
+    assert "content.json" not in (out / "index.html").read_text(encoding="utf-8")
+    # A content.json of the user's (not in the manifest) is never replaced or removed.
+    (out / "content.json").write_text("mine", encoding="utf-8")
+    publish(example_root, out, docs=["threshold"], formats=["html"], workers=1)
+    assert (out / "content.json").read_text(encoding="utf-8") == "mine"
+
+
 def test_content_json_round_trips_every_example(example_root: Path, tmp_path: Path) -> None:
     """What publish records is exactly the content model, unknown facts included."""
     from masa_docs.content_record import content_record, read_content_record
@@ -525,13 +556,13 @@ def test_diff_between_two_published_folders(tmp_path: Path, example_root: Path) 
     from masa_docs.publish import publish
 
     old_dir = copy_content(tmp_path / "old", OLD_EDITS)
-    publish(old_dir, tmp_path / "old-build", formats=["html", "docx"], workers=1)
-    publish(example_root, tmp_path / "new-build", formats=["html", "docx"], workers=1)
+    publish(old_dir, tmp_path / "old-build", formats=["html", "docx"], workers=1, record_content=True)
+    publish(example_root, tmp_path / "new-build", formats=["html", "docx"], workers=1, record_content=True)
     out = CliRunner().invoke(
         main, ["diff", str(tmp_path / "old-build"), str(tmp_path / "new-build"), "--out", str(tmp_path / "c")]
     )
     assert out.exit_code == 0, out.output
-    # Each published folder records the facts it was made from (content.json): the summary is
+    # Each published folder recorded the facts it was made from (content.json): the summary is
     # the same fact-level one as between the two content folders, not just the manifests'.
     assert (
         "Northmere Borough Council's delegated safeguarding partner (DSP) changed from Martin Keeble"

@@ -180,3 +180,18 @@ def test_a_yearly_report_with_long_not_known_reasons_passes_axe(tmp_path: Any) -
     publish(example, out, docs=["yearly-report"], formats=["html"], period="2025-26", workers=1)
     problems = run_checks(out, kinds=("html",)).problems
     assert problems == [], format_problems(problems)
+
+
+def test_two_unknown_targets_are_counted_in_the_plural(tmp_path: Any) -> None:
+    root = copy_content(
+        tmp_path / "c",
+        {
+            "reports/2025-26.yaml": lambda t: replace_once(
+                "    target: 22.0\n", "    target: {unknown: not agreed}\n"
+            )(replace_once("    target: 20.0\n", "    target: {unknown: not agreed}\n")(t))
+        },
+    )
+    html = render_html(load_content(root), RenderRequest("yearly-report", "html", "2025-26"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S)).split())
+    assert "the targets of 2 measures are not known" in text
+    assert "the target of 2 measures" not in text

@@ -87,7 +87,7 @@ def test_publish_writes_every_output_or_says_why_not(built):
         newest = (out / f"yearly-report-{periods[-1]}.{fmt}").read_bytes()
         assert (out / f"yearly-report.{fmt}").read_bytes() == newest
     assert (out / "yearly-report-2024-25.html").read_bytes() != (out / "yearly-report.html").read_bytes()
-    extra = {"index.html", "content.json", "manifest.json"}
+    extra = {"index.html", "manifest.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted(written | extra)
     assert leftovers(out.parent, out.name) == []
 
@@ -121,7 +121,7 @@ def test_index_links_every_output(built):
     out, result = built
     index = (out / "index.html").read_text(encoding="utf-8")
     hrefs = set(re.findall(r'<a href="([^"#:]+)"', index))
-    assert hrefs == {o.file for o in result.outputs} | {"content.json"}
+    assert hrefs == {o.file for o in result.outputs}
     assert '<html lang="' in index and "<main" in index and "<caption>" in index
     for o in result.outputs:
         assert (out / o.file).is_file()
@@ -199,7 +199,7 @@ def test_publish_keeps_every_file_it_did_not_make(previous_build):
     after = tree(previous_build)
     assert {k: after[k] for k in mine} == mine
     manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html", "content.json"}
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
     assert leftovers(previous_build.parent, "build") == []
     assert [p.name for p in previous_build.iterdir() if p.name.startswith(".")] == []
     # The accessibility gate checks this build's files, not the partnership's own.
@@ -248,13 +248,13 @@ def test_doc_and_format_rebuild_just_those_outputs_and_merge_the_manifest(previo
     publish(example_dir(), previous_build, docs=["arrangements"], formats=["html"], workers=1)
     publish(example_dir(), previous_build, docs=["threshold"], formats=["html"], workers=1)
     manifest = json.loads((previous_build / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html", "content.json"}
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
     for name, entry in manifest["files"].items():
         assert entry["sha256"] == hashlib.sha256((previous_build / name).read_bytes()).hexdigest()
         assert entry["stale"] is False
     index = (previous_build / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'<a href="([^"#:]+)"', index))
-    assert linked == {"arrangements.html", "threshold.html", "content.json"}
+    assert linked == {"arrangements.html", "threshold.html"}
 
 
 def test_outputs_no_longer_made_are_removed_and_only_those(previous_build, content_copy):
@@ -538,12 +538,12 @@ def test_build_writes_one_file_updates_the_manifest_and_leaves_the_others(previo
     assert result.exit_code == 0, result.output
     after = tree(previous_build)
     assert set(after) == set(before) | {"arrangements.html"}
-    assert {k: v for k, v in after.items() if k not in ("index.html", "content.json", "manifest.json")} == {
-        **{k: v for k, v in before.items() if k not in ("index.html", "content.json", "manifest.json")},
+    assert {k: v for k, v in after.items() if k not in ("index.html", "manifest.json")} == {
+        **{k: v for k, v in before.items() if k not in ("index.html", "manifest.json")},
         "arrangements.html": after["arrangements.html"],
     }
     manifest = json.loads(after["manifest.json"])
-    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html", "content.json"}
+    assert set(manifest["files"]) == {"arrangements.html", "threshold.html", "index.html"}
     for name, entry in manifest["files"].items():
         assert entry["sha256"] == hashlib.sha256(after[name]).hexdigest(), name
     assert "arrangements.html" in after["index.html"].decode()

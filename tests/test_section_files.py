@@ -72,6 +72,7 @@ def test_the_file_counts_in_the_documents_fingerprint_and_only_its_own(tmp_path:
         ("sections/glossary.txt", "is not a Markdown (.md) file"),
         ("sections/missing.md", "file not found: sections/missing.md"),
         ("governance.md", "'governance.md' is read as content already"),
+        ("from-word/history.md", "'from-word/history.md' is in from-word/, which holds working files"),
     ],
 )
 def test_a_path_outside_the_folder_or_wrong_is_refused_at_its_line(

@@ -259,7 +259,6 @@ def test_publish_writes_every_period_and_the_index_lists_them_newest_first(examp
     publish(example_root, out, docs=["yearly-report"], formats=["html"], workers=1)
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "content.json",
         "index.html",
         "manifest.json",
         "yearly-report-2024-25.html",
@@ -381,7 +380,7 @@ def test_example_publishes_every_document_period_and_area(name, tmp_path):
     out = tmp_path / "build"
     result = publish(root, out)
     written = {o.file for o in result.outputs}
-    assert written == {p.name for p in out.iterdir()} - {"index.html", "content.json", "manifest.json"}
+    assert written == {p.name for p in out.iterdir()} - {"index.html", "manifest.json"}
     stems = ["arrangements", "threshold", "yearly-report"]
     stems += [f"yearly-report-{p}" for p in loaded.content.report_periods]
     if name == "three-authorities":
@@ -407,7 +406,6 @@ def test_build_names_an_older_period_by_its_period(example_root, tmp_path):
     assert newest.file == "yearly-report.html" and older.file == "yearly-report-2024-25.html"
     # build keeps the index and manifest current; the newest report also has its period's name
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "content.json",
         "index.html",
         "manifest.json",
         "yearly-report-2024-25.html",

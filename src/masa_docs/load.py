@@ -738,6 +738,17 @@ def _custom_section_files(
                 smap.diagnostic(loc, f"'{rel}' is not a Markdown (.md) file", hint=SECTION_FILE_HINT)
             )
             continue
+        first = next((p for p in parts if p not in ("", ".")), "")
+        if first in NOT_CONTENT_DIRS:
+            # e.g. from-word/: working files that are not content (and not in the fingerprint)
+            diags.append(
+                smap.diagnostic(
+                    loc,
+                    f"'{rel}' is in {first}/, which holds working files, not content",
+                    hint="keep the section's own file among the content, e.g. sections/<id>.md",
+                )
+            )
+            continue
         path = root / rel
         if not (path.is_symlink() or path.exists()):
             diags.append(

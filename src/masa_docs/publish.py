@@ -304,10 +304,38 @@ def _digest_cached(folders: Sequence[Path], suffixes: tuple[str, ...] | None = N
     return _DIGESTS[key]
 
 
+#: The libraries whose version changes what an output looks like (layout, charts, Word, PDF).
+RENDERING_LIBRARIES = (
+    "weasyprint",
+    "matplotlib",
+    "python-docx",
+    "docxtpl",
+    "pikepdf",
+    "pyhanko",
+    "markdown-it-py",
+    "jinja2",
+)
+
+
+def _library_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ",".join(found)
+
+
 def tool_digest() -> str:
-    """The masa-docs version and a hash of its code and rule packs: a new masa-docs (or an edit to
-    it, in a checkout) rebuilds every output."""
-    return f"{__version__}:{_digest_cached([Path(__file__).resolve().parent], ('.py', '.yaml', '.json'))}"
+    """The masa-docs version, a hash of its code and rule packs, and the versions of the
+    rendering libraries: a new masa-docs (or an edit to it, in a checkout) or an upgraded
+    WeasyPrint, matplotlib, python-docx … rebuilds every output. (LibreOffice's version is not
+    in it: after upgrading it, publish --force.)"""
+    code = _digest_cached([Path(__file__).resolve().parent], (".py", ".yaml", ".json"))
+    return f"{__version__}:{code}:{_library_versions()}"
 
 
 def _template_digest(templates: str | None, fmt: str, doc: str) -> str:
@@ -367,8 +395,10 @@ def output_inputs(
     if req.doc != "agreement":
         period = req.period if spec.periodic else None
         parts.append(repr(analysis.compliance_rows(loaded, req.doc, period)))
-        brand = analysis.cover_brand(loaded)
-        parts.append(hashlib.sha256(repr(brand).encode()).hexdigest())
+    # Every cover, the agreement's too (cover_band()), shows the colour and the logos: a logo
+    # file replaced under the same name rebuilds every output.
+    brand = analysis.cover_brand(loaded)
+    parts.append(hashlib.sha256(repr(brand).encode()).hexdigest())
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8") + b"\0")
@@ -862,8 +892,10 @@ def index_page(
     skipped: Sequence[SkippedOutput],
     templates: Path | str | None = None,
     signed: Sequence[Any] = (),
+    record: bool = False,
 ) -> bytes:
-    """``index.html``: a link to every output in the folder (as listed in the manifest)."""
+    """``index.html``: a link to every output in the folder (as listed in the manifest), and
+    to ``content.json`` when ``record``."""
     import datetime as dt
 
     from .render.context import format_date
@@ -904,6 +936,7 @@ def index_page(
         tool_version=__version__,
         templates=folders,
         signed=index_rows(signed),
+        record=record,
     )
     return html.encode("utf-8")
 
@@ -1102,6 +1135,7 @@ def publish(
     templates: Path | str | None = None,
     signed_dir: Path | str | None = None,
     force: bool = False,
+    record_content: bool = False,
 ) -> PublishResult:
     """Build the documents into ``out_dir``, touching only the files masa-docs made there.
 
@@ -1121,6 +1155,11 @@ def publish(
     Signed copies are read from ``signed_dir`` (default: ``signed/`` beside the content),
     never written there, verified and published as ``signed/<name>`` in ``out_dir``
     (:mod:`masa_docs.signing.copies`).
+
+    ``record_content`` also writes ``content.json``, every fact of the content
+    (:mod:`masa_docs.content_record`), so the folder can be compared fact by fact later. It holds
+    facts no document prints (e.g. a review not yet in any report), so it is asked for, never
+    made by default; without it, a ``content.json`` an earlier publish made is removed.
 
     Raises :class:`ContentError` (invalid content) or :class:`MasaError` (bad option, a
     render failed, a file in the way, another publish running) and then leaves ``out_dir``
@@ -1154,8 +1193,13 @@ def publish(
     selected = _selection(docs, formats, period)
     with _locked(out_dir):
         previous = read_manifest(out_dir)
-        names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, CONTENT_RECORD, MANIFEST]
+        names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, MANIFEST]
         removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
+        recorded_before = previous is not None and CONTENT_RECORD in previous["files"]
+        if record_content:
+            names.append(CONTENT_RECORD)
+        elif recorded_before:
+            removable.append(CONTENT_RECORD)  # ours, from an earlier --record-content
         _preflight(out_dir, previous, names, removable)
         from .analysis import analyse
 
@@ -1207,10 +1251,12 @@ def publish(
             reverse=True,
         )
         report_period = periods[0] if periods else None
-        index = index_page(loaded, merged.files, merged.skipped, templates, signed=copies)
+        index = index_page(
+            loaded, merged.files, merged.skipped, templates, signed=copies, record=record_content
+        )
         # The facts the folder was made from, so that it can be compared fact by fact later.
-        record = (CONTENT_RECORD, content_record(loaded))
-        writes = [*merged.writes, *signed_writes, (INDEX, index), record]
+        record = (CONTENT_RECORD, content_record(loaded)) if record_content else None
+        writes = [*merged.writes, *signed_writes, (INDEX, index), *([record] if record else [])]
         writes.append(
             (
                 MANIFEST,
@@ -1226,7 +1272,8 @@ def publish(
                 ),
             )
         )
-        _commit(out_dir, writes, [*merged.removals, *signed_removals])
+        dropped = [CONTENT_RECORD] if recorded_before and not record_content else []
+        _commit(out_dir, writes, [*merged.removals, *signed_removals, *dropped])
 
     written = {name for name, _ in merged.writes}
     result = PublishResult(

@@ -46,8 +46,8 @@ def diff(
     """Say what changed between two versions, and mark it up in the documents.
 
     OLD and NEW are each a content folder or a published folder (one with manifest.json;
-    its content.json gives the facts it was made from). Or compare git revisions of the
-    content folder: --from v3.0 --to HEAD.
+    its content.json, from publish --record-content, gives the facts it was made from).
+    Or compare git revisions of the content folder: --from v3.0 --to HEAD.
 
     Prints the facts that changed. With --out DIR it also writes changes.html (for the
     website), changes.md, agreement-changes.docx (Word tracked changes) and its PDF, and

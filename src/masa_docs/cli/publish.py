@@ -101,6 +101,13 @@ def summary_table(outputs: list[OutputResult], unchanged: list[OutputResult] | N
     help="Folder of signed copies to publish (default: signed/ beside the content). Never written.",
 )
 @click.option(
+    "--record-content",
+    is_flag=True,
+    help="Also write content.json: every fact of the content as JSON, so that masa-docs diff can "
+    "compare this folder with another fact by fact. It holds facts no document prints (e.g. a "
+    "review not yet in any report): use it only when all of the content may be published.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Build every selected output again, even those whose content, templates and masa-docs "
@@ -119,6 +126,7 @@ def publish(
     quiet_here: bool,
     signed_dir: Path | None,
     force: bool,
+    record_content: bool,
 ) -> None:
     """Build every document in every format into the output folder (what 'make publish' runs).
 
@@ -160,6 +168,7 @@ def publish(
         templates=templates_dir,
         signed_dir=signed_dir,
         force=force,
+        record_content=record_content,
     )
     if not quiet:
         click.echo("")
@@ -167,7 +176,8 @@ def publish(
             click.echo(line)
         for copy in result.signed:
             click.echo(f"Signed copy {copy.site_name} (from {copy.source}): {copy.status}")
-        written = len(result.outputs) + 2 + len(result.signed)  # plus index.html and manifest.json
+        # plus index.html and manifest.json (and content.json)
+        written = len(result.outputs) + 2 + len(result.signed) + (1 if record_content else 0)
         workers = f" ({count(result.workers, 'worker')})" if result.workers else ""
         click.secho(
             f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s{workers}; "

@@ -262,8 +262,10 @@ def render_index(
     tool_version: str,
     templates: Path | Sequence[Path] | None = None,
     signed: Sequence[dict[str, Any]] = (),
+    record: bool = False,
 ) -> str:
-    """``index.html`` of a build: an accessible list of every output with format and size."""
+    """``index.html`` of a build: an accessible list of every output with format and size
+    (and a link to ``content.json`` when ``record``)."""
     folder = _folders(templates)
     c = loaded.content
     ctx = {
@@ -276,6 +278,7 @@ def render_index(
         "fingerprint": loaded.fingerprint,
         "tool_version": tool_version,
         "stylesheet": stylesheet(folder),
+        "content_record": record,
     }
     return environment(folder).get_template("index.html").render(ctx)
 
