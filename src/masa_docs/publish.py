@@ -1196,10 +1196,10 @@ def publish(
         names = [n for r in requests for n in output_names(loaded, r)] + [INDEX, MANIFEST]
         removable = [n for n, e in _previous_outputs(previous).items() if selected(e)]
         recorded_before = previous is not None and CONTENT_RECORD in previous["files"]
-        if record_content:
-            names.append(CONTENT_RECORD)
-        elif recorded_before:
-            removable.append(CONTENT_RECORD)  # ours, from an earlier --record-content
+        # ours, from an earlier --record-content, and not asked for now: removed
+        dropped = [CONTENT_RECORD] if recorded_before and not record_content else []
+        names += [CONTENT_RECORD] if record_content else []
+        removable += dropped
         _preflight(out_dir, previous, names, removable)
         from .analysis import analyse
 
@@ -1272,7 +1272,6 @@ def publish(
                 ),
             )
         )
-        dropped = [CONTENT_RECORD] if recorded_before and not record_content else []
         _commit(out_dir, writes, [*merged.removals, *signed_removals, *dropped])
 
     written = {name for name, _ in merged.writes}
