@@ -213,3 +213,17 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     if any(marker in reason for marker in _MISSING_TOOL):
         report.outcome = "failed"
         report.longrepr = f"CI=true but a required tool is missing: {reason}"
+
+
+# ---------------------------------------------------------------------------- the publish record
+# publish remembers each output folder's last publish in the user's cache folder
+# (masa_docs.up_to_date). Tests keep theirs in a folder of their own, never in ~/.cache.
+@pytest.fixture(autouse=True, scope="session")
+def _publish_records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    saved = os.environ.get("MASA_DOCS_CACHE")
+    os.environ["MASA_DOCS_CACHE"] = str(tmp_path_factory.mktemp("masa-docs-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("MASA_DOCS_CACHE", None)
+    else:
+        os.environ["MASA_DOCS_CACHE"] = saved

@@ -105,6 +105,9 @@ class PublishResult:
     signed: list[Any] = field(default_factory=list)  # SignedCopy list (masa_docs.signing.copies)
     status: list[str] = field(default_factory=list)  # each document's status line (status_lines)
     unchanged: list[OutputResult] = field(default_factory=list)  # not rebuilt: same inputs, file intact
+    # Nothing read had changed since the last publish into the folder: nothing was loaded or
+    # written (masa_docs.up_to_date); the status lines are those that publish worked out today.
+    up_to_date: bool = False
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -1136,6 +1139,7 @@ def publish(
     signed_dir: Path | str | None = None,
     force: bool = False,
     record_content: bool = False,
+    recall: bool = True,
 ) -> PublishResult:
     """Build the documents into ``out_dir``, touching only the files masa-docs made there.
 
@@ -1144,6 +1148,12 @@ def publish(
     for the file in the folder, and whose file is there with its recorded sha256, is not built
     again: it is "unchanged" (``PublishResult.unchanged``, a progress event). ``force`` builds
     every selected output all the same.
+
+    When nothing publish reads (the content, signed and template folders, masa-docs) has
+    changed since the last publish into ``out_dir`` with the same selection, and every file it
+    made there is as it left it, the result is that publish's, recalled without loading the
+    content (``PublishResult.up_to_date``; :mod:`masa_docs.up_to_date`). ``recall=False`` (or
+    ``force``) always does the work.
 
     The outputs selected by ``docs`` and ``formats`` (default: all) are rebuilt; the other
     outputs listed in the folder's ``manifest.json`` are kept, and so is every file masa-docs
@@ -1165,17 +1175,32 @@ def publish(
     render failed, a file in the way, another publish running) and then leaves ``out_dir``
     exactly as it was.
     """
-    from .content_record import CONTENT_RECORD, content_record
-    from .load import load_content
+    from .up_to_date import sources_digest
 
     started = time.perf_counter()
     content_dir = Path(content_dir)
     out_dir = Path(out_dir)
+    signed_path = Path(signed_dir) if signed_dir is not None else None
+    # Everything this publish reads, hashed before it is read: when it is what the last
+    # publish into out_dir was made from, and the folder is as that publish left it, there is
+    # nothing to do (masa_docs.up_to_date).
+    selection = (_sorted_or_none(docs), _sorted_or_none(formats), period, record_content)
+    sources = sources_digest(content_dir, templates=templates, signed_dir=signed_path, selection=selection)
+    if recall and not force and (out_dir / MANIFEST).is_file() and not (out_dir / MANIFEST).is_symlink():
+        _check_out_dir(out_dir, content_dir)
+        recalled = _recall(content_dir, out_dir, signed_path, sources, progress)
+        if recalled is not None:
+            if a11y:
+                recalled.a11y = accessibility_problems(out_dir)
+            recalled.seconds = time.perf_counter() - started
+            return recalled
+    from .content_record import CONTENT_RECORD, content_record
+    from .load import load_content
+
     loaded = load_content(content_dir)  # ContentError: nothing written
     _check_out_dir(out_dir, content_dir)
     from .signing.copies import guard_signed_pdfs_in_build, signed_copies
 
-    signed_path = Path(signed_dir) if signed_dir is not None else None
     guard_signed_pdfs_in_build(out_dir, content_dir, signed_path)  # a signed PDF in build/ is kept
     if templates is not None:
         from .resources import user_template_dirs
@@ -1273,6 +1298,13 @@ def publish(
             )
         )
         _commit(out_dir, writes, [*merged.removals, *signed_removals, *dropped])
+        # One line per output, in order, as a publish with nothing to do lists them.
+        in_order = [
+            _recorded_output(req, f"{output_stem(req)}.{req.fmt}", merged.files)
+            for req in requests
+            if f"{output_stem(req)}.{req.fmt}" in merged.files
+        ]
+        manifest_bytes = writes[-1][1]
 
     written = {name for name, _ in merged.writes}
     result = PublishResult(
@@ -1294,9 +1326,63 @@ def publish(
         status=status_lines(loaded, docs, period),
         unchanged=[kept for _req, kept in unchanged],
     )
+    from .up_to_date import remember
+
+    remember(out_dir, sources, result, in_order, manifest_bytes)
     if a11y:
         result.a11y = accessibility_problems(out_dir)
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _sorted_or_none(names: Sequence[str] | None) -> tuple[str, ...] | None:
+    return tuple(sorted(set(names))) if names else None
+
+
+def _recorded_output(req: RenderRequest, name: str, files: dict[str, dict[str, Any]]) -> OutputResult:
+    e = files[name]
+    return OutputResult(req.doc, req.fmt, name, int(e["bytes"]), str(e["sha256"]), e.get("pages"), 0.0)
+
+
+def _recall(
+    content_dir: Path,
+    out_dir: Path,
+    signed_path: Path | None,
+    sources: str,
+    progress: Progress | None,
+) -> PublishResult | None:
+    """The result of publishing again into ``out_dir`` when nothing it reads has changed since
+    the last publish there (:mod:`masa_docs.up_to_date`), without loading the content; None
+    when there is work to do."""
+    from .signing.copies import guard_signed_pdfs_in_build
+    from .up_to_date import RecordedSignedCopy, recall
+
+    with _locked(out_dir):
+        guard_signed_pdfs_in_build(out_dir, content_dir, signed_path)  # a signed PDF in build/ is kept
+        record = recall(out_dir, sources)
+    if record is None:
+        return None
+    try:
+        unchanged = [
+            OutputResult(str(d), str(f), str(name), int(size), str(sha), pages, 0.0)
+            for d, f, name, size, sha, pages in record["outputs"]
+        ]
+        result = PublishResult(
+            out_dir=out_dir,
+            fingerprint=str(record["fingerprint"]),
+            workers=0,
+            compliance=str(record["compliance"]),
+            kept=[str(k) for k in record["kept"]],
+            signed=[RecordedSignedCopy(str(a), str(b), str(c)) for a, b, c in record["signed"]],
+            status=[str(line) for line in record["status"]],
+            unchanged=unchanged,
+            up_to_date=True,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # a record from another version of masa-docs: do the work
+    for o in unchanged:
+        if progress:
+            progress(ProgressEvent("unchanged", o.doc, o.fmt, len(unchanged), output=o))
     return result
 
 

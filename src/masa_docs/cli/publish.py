@@ -137,7 +137,9 @@ def publish(
     rebuilt and the others kept. A failed build changes nothing. An output that needs a missing
     tool (e.g. LibreOffice) keeps its previous file, marked out of date, or is skipped with a
     hint. An output made from the same content, templates and masa-docs version as the file
-    already there is not built again ("unchanged"); --force builds it all the same.
+    already there is not built again ("unchanged"); --force builds it all the same. When
+    nothing publish reads (content, signed copies, templates, masa-docs) has changed since the
+    last publish into the folder, it says so at once without reading the content.
     """
     from ..publish import publish as run_publish
 
@@ -176,14 +178,21 @@ def publish(
             click.echo(line)
         for copy in result.signed:
             click.echo(f"Signed copy {copy.site_name} (from {copy.source}): {copy.status}")
-        # plus index.html and manifest.json (and content.json)
-        written = len(result.outputs) + 2 + len(result.signed) + (1 if record_content else 0)
-        workers = f" ({count(result.workers, 'worker')})" if result.workers else ""
-        click.secho(
-            f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s{workers}; "
-            f"content fingerprint {result.fingerprint[:16]}.",
-            fg="green",
-        )
+        if result.up_to_date:
+            click.secho(
+                f"Nothing to write: {out_dir} is up to date ({result.seconds:.1f} s); "
+                f"content fingerprint {result.fingerprint[:16]}.",
+                fg="green",
+            )
+        else:
+            # plus index.html and manifest.json (and content.json)
+            written = len(result.outputs) + 2 + len(result.signed) + (1 if record_content else 0)
+            workers = f" ({count(result.workers, 'worker')})" if result.workers else ""
+            click.secho(
+                f"Wrote {count(written, 'file')} to {out_dir} in {result.seconds:.1f} s{workers}; "
+                f"content fingerprint {result.fingerprint[:16]}.",
+                fg="green",
+            )
         if result.unchanged:
             same = len(result.unchanged)
             click.echo(
