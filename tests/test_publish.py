@@ -333,8 +333,13 @@ def test_a_failure_while_moving_files_in_puts_the_previous_ones_back(previous_bu
 
     monkeypatch.setattr(publish_module.os, "replace", flaky_replace)
     with pytest.raises(OSError, match="No space"):
-        publish(
-            example_dir(), previous_build, docs=["arrangements", "threshold"], formats=["html"], workers=1
+        publish(  # the full work (with nothing changed, publish would not write at all)
+            example_dir(),
+            previous_build,
+            docs=["arrangements", "threshold"],
+            formats=["html"],
+            workers=1,
+            recall=False,
         )
     monkeypatch.undo()
     assert tree(previous_build) == before

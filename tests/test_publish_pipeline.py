@@ -103,6 +103,30 @@ def test_the_analysis_is_handed_to_workers_whole() -> None:
 
 
 @pytest.mark.slow
+def test_charts_drawn_in_the_workers_make_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pool, each period's charts are drawn by a worker (first, while other outputs
+    are rendered) and handed to the outputs that show them: the parent draws none, and the
+    files are those an in-process publish makes."""
+    from masa_docs.render import charts
+
+    drawn_here: list[object] = []
+    real = charts.charts_for
+    monkeypatch.setattr(charts, "charts_for", lambda f: drawn_here.append(f.period) or real(f))
+    kwargs = {"docs": ["yearly-report", "threshold"], "formats": ["html", "docx"]}
+    pooled = publish(example_dir(), tmp_path / "pooled", workers=2, **kwargs)  # type: ignore[arg-type]
+    assert pooled.workers == 2 and drawn_here == []  # forked workers' calls stay in the workers
+    publish(example_dir(), tmp_path / "here", workers=1, **kwargs)  # type: ignore[arg-type]
+    assert sorted(drawn_here) == sorted(load_content(example_dir()).content.report_periods)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    assert files(tmp_path / "pooled") == files(tmp_path / "here")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_publish_returns_a_status_line_for_every_document_it_makes(example: Path, tmp_path: Path) -> None:
     # Examples without plain-language words have no easy-read versions: no line for them, and

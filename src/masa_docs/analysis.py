@@ -125,9 +125,41 @@ def cover_brand(loaded: LoadedContent) -> Any:
     return analysis_of(loaded).cover_brand(loaded)
 
 
-def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysis:
-    """Work out everything ``requests`` need (compliance matrices, report figures and charts,
-    the charts' PNG when a Word copy is made) before they are rendered."""
+def reports_needed(requests: Sequence[RenderRequest]) -> dict[str | None, bool]:
+    """The yearly-report periods whose figures and charts ``requests`` render, each with
+    whether one of them is a Word copy (which needs the charts as PNG)."""
+    from .documents import DOCUMENTS
+
+    needed: dict[str | None, bool] = {}
+    for req in requests:
+        spec = DOCUMENTS[req.doc]
+        if spec.periodic and spec.source is None and req.doc != "agreement":
+            needed[req.period] = needed.get(req.period, False) or req.fmt == "docx"
+    return needed
+
+
+def report_for(loaded: LoadedContent, period: str | None, png: bool) -> dict[str, Any]:
+    """The report context for ``period``, with the charts' PNG drawn when ``png``."""
+    report = analysis_of(loaded).report(loaded, period)
+    if png:
+        for chart in report["charts"]:
+            chart.png()
+    return report
+
+
+def install_report(loaded: LoadedContent, period: str | None, report: dict[str, Any]) -> None:
+    """Keep a report context worked out elsewhere (in a worker process) for ``period``."""
+    reports = analysis_of(loaded).reports
+    reports[period] = reports[report["figures"].period] = report
+
+
+def analyse(
+    loaded: LoadedContent, requests: Sequence[RenderRequest], *, reports: bool = True
+) -> Analysis:
+    """Work out everything ``requests`` need (compliance matrices, the cover's logos, and with
+    ``reports`` the yearly reports' figures and charts, the charts' PNG when a Word copy is
+    made) before they are rendered. Without ``reports`` the caller works those out
+    (:func:`reports_needed`, :func:`report_for`), e.g. in parallel with other rendering."""
     from .documents import DOCUMENTS
     from .render import RENDERERS
 
@@ -140,11 +172,9 @@ def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysi
             continue  # the agreement is made from its Word template: no HTML page
         period = req.period if spec.periodic else None
         a.compliance_rows(loaded, req.doc, period)
-        if spec.periodic and spec.source is None:
-            report = a.report(loaded, period)
-            if req.fmt == "docx":
-                for chart in report["charts"]:
-                    chart.png()
+    if reports:
+        for period, png in reports_needed(requests).items():
+            report_for(loaded, period, png)
     return a
 
 
@@ -155,6 +185,9 @@ __all__ = [
     "blocking_reasons",
     "compliance_rows",
     "cover_brand",
+    "install_report",
     "report_charts",
     "report_context",
+    "report_for",
+    "reports_needed",
 ]

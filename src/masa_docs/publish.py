@@ -182,6 +182,30 @@ class _Job:
     content_dir: str
     fingerprint: str
     request: RenderRequest
+    report: dict[str, Any] | None = None  # its period's figures and charts, drawn in another worker
+
+
+@dataclass(frozen=True)
+class _ReportResult:
+    report: dict[str, Any]
+    masa_error: tuple[str, str | None] | None = None
+
+
+def _shows_report(req: RenderRequest) -> bool:
+    """Whether ``req`` renders a yearly report's figures and charts."""
+    from .analysis import reports_needed
+
+    return bool(reports_needed([req]))
+
+
+def _report_job(content_dir: str, fingerprint: str, period: str | None, png: bool) -> _ReportResult:
+    """Draw one period's charts (and work out its figures) in a worker."""
+    from .analysis import report_for
+
+    try:
+        return _ReportResult(report_for(_loaded_in_worker(content_dir, fingerprint), period, png))
+    except MasaError as exc:
+        return _ReportResult({}, (exc.message, exc.hint))
 
 
 @dataclass(frozen=True)
@@ -245,6 +269,10 @@ def _run_job(job: _Job, loaded: LoadedContent | None = None) -> _JobResult:
     try:
         if loaded is None:
             loaded = _loaded_in_worker(job.content_dir, job.fingerprint)
+        if job.report is not None:
+            from .analysis import install_report
+
+            install_report(loaded, req.period, job.report)
         out = render(loaded, req)
     except MasaError as exc:
         return _JobResult(req.doc, req.fmt, masa_error=(exc.message, exc.hint))
@@ -551,8 +579,15 @@ def render_all(
     order = sorted(
         range(total), key=lambda i: (_COST.get(requests[i].fmt, 3), _SIZE.get(requests[i].doc, 9), i)
     )
+    from .analysis import analysis_of, install_report, report_for, reports_needed
+
+    # The yearly reports' figures and charts not worked out yet (analyse(reports=False)).
+    known = analysis_of(loaded).reports
+    reports = {p: png for p, png in reports_needed(requests).items() if p not in known}
     if n <= 1 or _small(requests):
         n = 1
+        for period, png in reports.items():
+            report_for(loaded, period, png)
         for i in order:
             if progress:
                 progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
@@ -570,18 +605,41 @@ def render_all(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         )
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            # The charts are drawn in the workers, first, while the other outputs are
+            # rendered; an output that shows them starts when its period's are drawn.
+            report_jobs: dict[Future[_ReportResult], str | None] = {
+                pool.submit(_report_job, jobs[0].content_dir, loaded.fingerprint, period, png): period
+                for period, png in reports.items()
+            }
             futures: dict[Future[_JobResult], int] = {}
-            for i in order:
+            waiting: dict[str | None, list[int]] = {period: [] for period in reports}
+
+            def submit(i: int, drawn: dict[str, Any] | None = None) -> Future[_JobResult]:
                 if progress:
                     progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
-                futures[pool.submit(_run_job, jobs[i])] = i
+                fut = pool.submit(_run_job, replace(jobs[i], report=drawn))
+                futures[fut] = i
+                return fut
+
+            for i in order:
+                if _shows_report(requests[i]) and requests[i].period in waiting:
+                    waiting[requests[i].period].append(i)
+                else:
+                    submit(i)
             from concurrent.futures import FIRST_EXCEPTION, wait
 
-            pending = set(futures)
+            pending: set[Future[Any]] = {*report_jobs, *futures}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for fut in sorted(done, key=lambda f: futures[f]):
+                    for drawn_fut in (f for f in done if f in report_jobs):
+                        drawn: _ReportResult = drawn_fut.result()  # re-raises an unexpected error
+                        if drawn.masa_error is not None:
+                            raise MasaError(*drawn.masa_error)
+                        period = report_jobs[drawn_fut]
+                        install_report(loaded, period, drawn.report)
+                        pending |= {submit(i, drawn.report) for i in waiting.pop(period)}
+                    for fut in sorted((f for f in done if f in futures), key=lambda f: futures[f]):
                         res = fut.result()  # re-raises a worker's unexpected error
                         _raise_job_error(res)
                         report(futures[fut], res)
@@ -608,9 +666,21 @@ def _warm(requests: Sequence[RenderRequest]) -> None:
         modules |= {"weasyprint", "pikepdf", "pyhanko.sign.fields", "masa_docs.render.pdf"}
     if "masa_docs.render.word_copy" in modules:
         modules |= {"docx"}
+    if any(_shows_report(r) for r in requests):  # the charts, drawn in the workers
+        modules |= {
+            "masa_docs.reporting",
+            "masa_docs.render.charts",
+            "matplotlib.figure",
+            "matplotlib.backends.backend_agg",
+            "matplotlib.backends.backend_svg",
+        }
     for module in sorted(modules):
         with contextlib.suppress(ImportError):  # a missing renderer is reported by its job
             importlib.import_module(module)
+    if "masa_docs.render.charts" in modules:
+        from .render.charts import chart_font
+
+        chart_font()  # matplotlib's font list, read once
     from .render.html import HTML_DOCUMENTS, environment
 
     pages = {(r.doc, r.templates) for r in requests if r.doc in (*HTML_DOCUMENTS, *_EASY_READ)}
@@ -1255,7 +1325,9 @@ def publish(
             unchanged.append((req, kept))
             if progress:
                 progress(ProgressEvent("unchanged", req.doc, req.fmt, len(requests), output=kept))
-        analyse(loaded, to_build)  # once, here, for what is built: the workers inherit it
+        # Once, here, for what is built: the workers inherit it (the charts are drawn by the
+        # workers, see render_all).
+        analyse(loaded, to_build, reports=False)
         with private_tempdir():
             pairs, n = render_all(
                 content_dir, loaded, to_build, workers=workers, progress=progress, of=len(requests)
