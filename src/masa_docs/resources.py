@@ -92,3 +92,17 @@ def template_folders(user: Path | str | None = None) -> TemplateFolders:
         tuple(p for p in (docx, base / "docx") if p is not None),
         Path(user),
     )
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for masa-docs: ``$MASA_DOCS_CACHE``, else the platform's
+    (``$XDG_CACHE_HOME/masa-docs``, else ``~/.cache/masa-docs`` on Linux). Anything in it can
+    be deleted: it is made again when needed."""
+    import os
+
+    own = os.environ.get("MASA_DOCS_CACHE")
+    if own:
+        return Path(own)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("masa-docs"))

@@ -53,13 +53,10 @@ class RecordedSignedCopy:
 
 
 def cache_dir() -> Path:
-    """Where the records are kept: ``$MASA_DOCS_CACHE``, ``$XDG_CACHE_HOME/masa-docs`` or
-    ``~/.cache/masa-docs``."""
-    own = os.environ.get("MASA_DOCS_CACHE")
-    if own:
-        return Path(own)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "masa-docs"
+    """Where the records are kept (:func:`masa_docs.resources.cache_folder`)."""
+    from .resources import cache_folder
+
+    return cache_folder()
 
 
 def record_path(out_dir: Path) -> Path:

@@ -32,12 +32,11 @@ class Redline:
 
 def cache_dir() -> Path:
     """A writable folder for the engine's binary."""
-    env = os.environ.get("MASA_DOCS_CACHE")
-    if env:
-        return Path(env) / "python-redlines"
-    import platformdirs
+    from ..resources import cache_folder
 
-    path = Path(platformdirs.user_cache_dir("masa-docs")) / "python-redlines"
+    if os.environ.get("MASA_DOCS_CACHE"):
+        return cache_folder() / "python-redlines"
+    path = cache_folder() / "python-redlines"
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".write-test"
