@@ -70,8 +70,10 @@ class Analysis:
             self.compliance[key] = list(compliance_matrix(loaded, doc, period=period))
         return list(self.compliance[key])
 
-    def report(self, loaded: LoadedContent, period: str | None) -> dict[str, Any]:
-        """The yearly report's figures and charts for ``period`` (the latest when None)."""
+    def report(self, loaded: LoadedContent, period: str | None, *, png: bool = False) -> dict[str, Any]:
+        """The yearly report's figures and charts for ``period`` (the latest when None). With
+        ``png`` (a Word copy will be made) the charts' PNG is drawn with their SVG, from the same
+        figure; without it, a chart draws its PNG only if asked for (the same bytes either way)."""
         if period not in self.reports:
             from .render.charts import charts_for
             from .reporting import report_figures
@@ -80,7 +82,7 @@ class Analysis:
             if figures.period in self.reports:
                 self.reports[period] = self.reports[figures.period]
             else:
-                charts = charts_for(figures)
+                charts = charts_for(figures, png=png)
                 self.reports[period] = self.reports[figures.period] = {
                     "figures": figures,
                     "charts": charts,
@@ -134,6 +136,13 @@ def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysi
     a = analysis_of(loaded)
     if requests:
         a.cover_brand(loaded)
+    # Periods of the yearly report with a Word copy to make: their charts are drawn as SVG and
+    # PNG in one go (from one figure each), not PNG again later.
+    with_word_copy = {
+        req.period
+        for req in requests
+        if req.fmt == "docx" and DOCUMENTS[req.doc].periodic and DOCUMENTS[req.doc].source is None
+    }
     for req in requests:
         spec = DOCUMENTS[req.doc]
         if RENDERERS.get((req.doc, req.fmt), "").startswith("masa_docs.render.agreement:"):
@@ -141,7 +150,7 @@ def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest]) -> Analysi
         period = req.period if spec.periodic else None
         a.compliance_rows(loaded, req.doc, period)
         if spec.periodic and spec.source is None:
-            report = a.report(loaded, period)
+            report = a.report(loaded, period, png=period in with_word_copy)
             if req.fmt == "docx":
                 for chart in report["charts"]:
                     chart.png()
