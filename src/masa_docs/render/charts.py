@@ -15,6 +15,10 @@ a hash salt per chart, no dates, no software names, no absolute paths, and eleme
 prefixed with the chart id so several charts can share one HTML page. SVG text stays text
 (``svg.fonttype: none``), so it is selectable and read by screen readers.
 
+Cost: each chart's figure is built and laid out once. Its SVG is printed from it in one draw,
+and its PNG (only when a Word copy is made) is rasterised from the same figure with that layout
+kept, so the Word picture and the HTML/PDF chart share one layout (see :func:`_render`).
+
 matplotlib is imported inside the functions: importing this module is cheap.
 """
 
