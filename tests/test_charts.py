@@ -7,6 +7,7 @@ edited), one per kind of chart; they are SVG text: read them before accepting an
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
 import sys
@@ -53,12 +54,12 @@ def _result(values: list[str], target: str | None, comparators: dict[str, str]) 
     )
 
 
-def _trend() -> ch.Chart:
+def _trend(*, png: bool = False) -> ch.Chart:
     now = _result(
         ["23.1", "22.0", "20.5", "19.4"], "20", {"England": "21.4", "Statistical neighbours": "22.3"}
     )
     before = _result(["24.0", "24.5", "23.0", "22.8"], "21", {"England": "21.6"})
-    return ch.metric_chart(r.MetricSummary(_metric(), now, before, "2024-25"), "2025-26")
+    return ch.metric_chart(r.MetricSummary(_metric(), now, before, "2024-25"), "2025-26", png=png)
 
 
 def _year(names: dict[str, str] | None = None) -> tuple[Any, FundingYear]:
@@ -84,14 +85,14 @@ def _year(names: dict[str, str] | None = None) -> tuple[Any, FundingYear]:
     return content, fy
 
 
-def _contributions() -> ch.Chart:
+def _contributions(*, png: bool = False) -> ch.Chart:
     content, fy = _year()
-    return ch.contributions_chart(r.contributions(content, fy))
+    return ch.contributions_chart(r.contributions(content, fy), png=png)
 
 
-def _expenditure() -> ch.Chart:
+def _expenditure(*, png: bool = False) -> ch.Chart:
     _, fy = _year()
-    return ch.expenditure_chart(r.expenditure(fy, D("300000")))
+    return ch.expenditure_chart(r.expenditure(fy, D("300000")), png=png)
 
 
 MAKERS = {"trend": _trend, "contributions": _contributions, "expenditure": _expenditure}
@@ -408,3 +409,82 @@ def test_long_labels_are_wrapped_never_cut() -> None:
     wrapped = ch._wrap(label, 30)
     assert "…" not in wrapped and " ".join(wrapped.split()) == label
     assert max(len(line) for line in wrapped.splitlines()) <= 30
+
+
+# ------------------------------------------------------------------ issue 17: each figure drawn once
+
+
+def _savefig(chart: ch.Chart) -> tuple[str, bytes]:
+    """The chart as matplotlib's own ``Figure.savefig`` writes it: the SVG, then the PNG of the same
+    figure with the SVG's layout kept (the way charts were made before issue 17, less the second
+    layout)."""
+    with ch._style(chart.id):
+        fig = chart._draw()
+        svg = io.StringIO()
+        fig.savefig(svg, format="svg", metadata=ch.SVG_METADATA)
+        fig.set_layout_engine("none")
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=ch.DPI_PNG, facecolor="white")
+    return svg.getvalue(), png.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_the_shortcut_past_savefig_draws_what_savefig_draws(charts: dict[str, ch.Chart], kind: str) -> None:
+    """Charts are printed straight through matplotlib's canvases (one draw each) instead of with
+    savefig (which draws a laid-out figure twice): the SVG must be savefig's, byte for byte, and the
+    PNG savefig's pixels, so a matplotlib upgrade that changes what savefig does is caught here."""
+    from PIL import Image
+
+    chart = charts[kind]
+    svg, png = _savefig(chart)
+    assert ch.accessible_svg(svg, chart.html_id, chart.title, chart.description) == chart.svg
+    ours, theirs = Image.open(io.BytesIO(chart.png())), Image.open(io.BytesIO(png))
+    assert ours.mode == "RGB"  # opaque: no alpha channel to store
+    assert ours.size == theirs.size == (round(ch.WIDTH_IN * ch.DPI_PNG), theirs.size[1])
+    assert ours.tobytes() == theirs.convert("RGB").tobytes()
+    assert tuple(round(d) for d in ours.info["dpi"]) == (ch.DPI_PNG, ch.DPI_PNG)
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_png_drawn_with_the_svg_is_the_png_drawn_later(
+    charts: dict[str, ch.Chart], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With png=True the PNG comes from the figure the SVG was drawn from (no second drawing);
+    without, it is drawn when asked for. A Word copy gets the same bytes either way."""
+    later = charts[kind].png()
+    eager = MAKERS[kind](png=True)
+
+    def drawn_again(chart_id: str, draw: object) -> bytes:
+        raise AssertionError(f"{chart_id}: PNG drawn a second time")
+
+    monkeypatch.setattr(ch, "_png_bytes", drawn_again)
+    assert eager.png() == later
+    assert eager.svg == charts[kind].svg
+
+
+def test_analyse_draws_the_png_with_the_svg_only_for_a_word_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from masa_docs.analysis import analyse
+    from masa_docs.example import example_dir
+    from masa_docs.load import load_content
+    from masa_docs.publish import plan
+
+    loaded = load_content(example_dir())
+    latest = loaded.content.latest_period
+    requests, _ = plan(loaded, docs=["yearly-report"], formats=["html", "docx"], period=latest)
+    drawn_alone: list[str] = []
+    real = ch._png_bytes
+    monkeypatch.setattr(ch, "_png_bytes", lambda i, d: drawn_alone.append(i) or real(i, d))
+
+    # HTML only: no PNG is drawn, until one is asked for.
+    html = analyse(loaded, [q for q in requests if q.fmt == "html"])
+    charts = html.reports[latest]["charts"]
+    assert charts and not drawn_alone
+    charts[0].png()
+    assert drawn_alone == [charts[0].id]
+
+    # With the Word copy: every chart's PNG was drawn with its SVG, none on its own.
+    drawn_alone.clear()
+    both = analyse(load_content(example_dir()), requests)
+    charts = both.reports[latest]["charts"]
+    assert charts and all(c.png().startswith(b"\x89PNG") for c in charts)
+    assert not drawn_alone

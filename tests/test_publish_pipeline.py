@@ -102,6 +102,16 @@ def test_the_analysis_is_handed_to_workers_whole() -> None:
     assert analysis.compliance == analysis_of(loaded).compliance
 
 
+def test_a_chart_is_handed_over_with_its_png_only_when_a_word_copy_needs_it() -> None:
+    loaded = load_content(example_dir())
+    requests, _ = plan(loaded, docs=["yearly-report"], formats=["pdf"])
+    analysis = pickle.loads(pickle.dumps(analyse(loaded, requests)))
+    chart = analysis.reports[loaded.content.latest_period]["charts"][0]
+    assert chart.svg and chart._png == {}  # no PNG was drawn for a PDF-only publish
+    with pytest.raises(RuntimeError, match="only when it was drawn before pickling"):
+        chart.png()
+
+
 @pytest.mark.slow
 def test_charts_drawn_in_the_workers_make_the_same_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -113,7 +123,7 @@ def test_charts_drawn_in_the_workers_make_the_same_files(
 
     drawn_here: list[object] = []
     real = charts.charts_for
-    monkeypatch.setattr(charts, "charts_for", lambda f: drawn_here.append(f.period) or real(f))
+    monkeypatch.setattr(charts, "charts_for", lambda f, **kw: drawn_here.append(f.period) or real(f, **kw))
     kwargs = {"docs": ["yearly-report", "threshold"], "formats": ["html", "docx"]}
     pooled = publish(example_dir(), tmp_path / "pooled", workers=2, **kwargs)  # type: ignore[arg-type]
     assert pooled.workers == 2 and drawn_here == []  # forked workers' calls stay in the workers

@@ -70,8 +70,10 @@ class Analysis:
             self.compliance[key] = list(compliance_matrix(loaded, doc, period=period))
         return list(self.compliance[key])
 
-    def report(self, loaded: LoadedContent, period: str | None) -> dict[str, Any]:
-        """The yearly report's figures and charts for ``period`` (the latest when None)."""
+    def report(self, loaded: LoadedContent, period: str | None, *, png: bool = False) -> dict[str, Any]:
+        """The yearly report's figures and charts for ``period`` (the latest when None). With
+        ``png`` (a Word copy will be made) the charts' PNG is drawn with their SVG, from the same
+        figure; without it, a chart draws its PNG only if asked for (the same bytes either way)."""
         if period not in self.reports:
             from .render.charts import charts_for
             from .reporting import report_figures
@@ -80,7 +82,7 @@ class Analysis:
             if figures.period in self.reports:
                 self.reports[period] = self.reports[figures.period]
             else:
-                charts = charts_for(figures)
+                charts = charts_for(figures, png=png)
                 self.reports[period] = self.reports[figures.period] = {
                     "figures": figures,
                     "charts": charts,
@@ -140,7 +142,7 @@ def reports_needed(requests: Sequence[RenderRequest]) -> dict[str | None, bool]:
 
 def report_for(loaded: LoadedContent, period: str | None, png: bool) -> dict[str, Any]:
     """The report context for ``period``, with the charts' PNG drawn when ``png``."""
-    report = analysis_of(loaded).report(loaded, period)
+    report = analysis_of(loaded).report(loaded, period, png=png)
     if png:
         for chart in report["charts"]:
             chart.png()

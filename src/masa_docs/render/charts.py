@@ -15,6 +15,10 @@ a hash salt per chart, no dates, no software names, no absolute paths, and eleme
 prefixed with the chart id so several charts can share one HTML page. SVG text stays text
 (``svg.fonttype: none``), so it is selectable and read by screen readers.
 
+Cost: each chart's figure is built and laid out once. Its SVG is printed from it in one draw,
+and its PNG (only when a Word copy is made) is rasterised from the same figure with that layout
+kept, so the Word picture and the HTML/PDF chart share one layout (see :func:`_render`).
+
 matplotlib is imported inside the functions: importing this module is cheap.
 """
 
@@ -108,21 +112,27 @@ class Chart:
         return f"{self.title}. {self.description}"
 
     def png(self) -> bytes:
-        """The chart as PNG (deterministic, no metadata) for the Word copy."""
+        """The chart as PNG (deterministic, no metadata) for the Word copy: drawn with the SVG
+        when the chart was made with ``png=True``, else drawn now (the same bytes either way)."""
         if "png" not in self._png:
             self._png["png"] = _png_bytes(self.id, self._draw)
         return self._png["png"]
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (handed to a worker process) with its PNG drawn, not its drawing function."""
+        """Pickled (handed to or from a worker process) without its drawing function: with its
+        PNG when that was drawn first (the analysis draws it when a Word copy is made), so a
+        PDF-only publish never draws a PNG."""
         state = dict(self.__dict__)
-        state["_png"] = {"png": self.png()}
+        state["_png"] = dict(self._png)
         state["_draw"] = _already_drawn
         return state
 
 
 def _already_drawn() -> Figure:
-    raise RuntimeError("a pickled chart carries its PNG; it is not drawn again")
+    raise RuntimeError(
+        "a pickled chart carries its PNG only when it was drawn before pickling "
+        "(masa_docs.analysis.report_for(..., png=True))"
+    )
 
 
 # ------------------------------------------------------------------ matplotlib set-up
@@ -183,20 +193,54 @@ def _new_figure(height: float) -> Figure:
     return Figure(figsize=(WIDTH_IN, height), layout="constrained")
 
 
-def _png_bytes(chart_id: str, draw: Callable[[], Figure]) -> bytes:
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def _render(chart_id: str, draw: Callable[[], Figure], *, png: bool) -> tuple[str, bytes | None]:
+    """The chart's raw SVG and, when ``png``, its PNG, both from one figure drawn once.
+
+    The figure is printed straight through its canvases rather than with ``Figure.savefig``:
+    savefig draws a figure that has a layout engine twice (once with drawing switched off, to
+    run the layout, then for real), and a second savefig would build the layout again. Here the
+    SVG canvas draws once, running the constrained layout as it draws (the same bytes savefig
+    writes; a test holds it), and the PNG is then rasterised from the same figure with that
+    layout kept: no second figure, layout pass or text measuring. So the Word copy's picture has
+    exactly the layout of the HTML and PDF chart.
+    """
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    with _style(chart_id):
+        fig = draw()
+        dpi = fig.dpi
+        svg = io.StringIO()
+        FigureCanvasSVG(fig).print_svg(svg, metadata=SVG_METADATA)
+        fig.dpi = dpi  # print_svg leaves it at 72
+        return svg.getvalue(), (_agg_png(fig) if png else None)
+
+
+def _agg_png(fig: Figure) -> bytes:
+    """The laid-out figure rasterised at DPI_PNG: an RGB PNG (the background is opaque white, so
+    an alpha channel would only add bytes) with no metadata but its resolution."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_layout_engine("none")  # keep the layout the SVG was drawn with
+    fig.dpi = DPI_PNG
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    size = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buf = io.BytesIO()
-    with _style(chart_id):
-        fig = draw()
-        fig.savefig(buf, format="png", dpi=DPI_PNG, metadata={"Software": None}, facecolor="white")
+    image.save(buf, format="PNG", dpi=(DPI_PNG, DPI_PNG))
     return buf.getvalue()
 
 
-def _raw_svg(chart_id: str, draw: Callable[[], Figure]) -> str:
-    buf = io.StringIO()
-    with _style(chart_id):
-        fig = draw()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    return buf.getvalue()
+def _png_bytes(chart_id: str, draw: Callable[[], Figure]) -> bytes:
+    """A chart's PNG drawn on its own (its SVG was made without one): the layout is the SVG's,
+    so the bytes are those :func:`_render` makes with the SVG."""
+    png = _render(chart_id, draw, png=True)[1]
+    assert png is not None
+    return png
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -243,11 +287,22 @@ def accessible_svg(raw: str, html_id: str, title: str, description: str) -> str:
 
 
 def _make(
-    chart_id: str, kind: str, title: str, description: str, table: ChartTable, draw: Callable[[], Figure]
+    chart_id: str,
+    kind: str,
+    title: str,
+    description: str,
+    table: ChartTable,
+    draw: Callable[[], Figure],
+    png: bool = False,
 ) -> Chart:
+    """The chart, its SVG drawn now; its PNG too when ``png`` (a Word copy will be made), from the
+    same figure, else only if :meth:`Chart.png` is asked for later."""
     html_id = f"chart-{chart_id}"
-    svg = accessible_svg(_raw_svg(chart_id, draw), html_id, title, description)
-    return Chart(chart_id, kind, title, description, svg, table, draw)
+    raw, png_bytes = _render(chart_id, draw, png=png)
+    svg = accessible_svg(raw, html_id, title, description)
+    return Chart(
+        chart_id, kind, title, description, svg, table, draw, {} if png_bytes is None else {"png": png_bytes}
+    )
 
 
 # ------------------------------------------------------------------ formatting helpers
@@ -357,7 +412,7 @@ UNIT_AXIS = {
 # ------------------------------------------------------------------ charts
 
 
-def metric_chart(m: MetricSummary, period: str) -> Chart:
+def metric_chart(m: MetricSummary, period: str, *, png: bool = False) -> Chart:
     """A metric's trend across the period, with target and comparators as flat lines."""
     labels = [v.label for v in m.result.values]
     values = [v.value for v in m.result.values]
@@ -463,7 +518,7 @@ def metric_chart(m: MetricSummary, period: str) -> Chart:
             row.append(m.fmt(before.value if before else None))
         rows.append(tuple(row))
     table = ChartTable(f"{m.metric.name}: figures", tuple(header), tuple(rows))
-    return _make(f"metric-{m.id}", "trend", m.metric.name, m.description, table, draw)
+    return _make(f"metric-{m.id}", "trend", m.metric.name, m.description, table, draw, png)
 
 
 def contributions_description(c: Contributions) -> str:
@@ -483,7 +538,7 @@ def contributions_description(c: Contributions) -> str:
     return f"{head}; {big.name} gave the largest share, {format_money(big.amount)} ({big.percent}%)."
 
 
-def contributions_chart(c: Contributions) -> Chart:
+def contributions_chart(c: Contributions, *, png: bool = False) -> Chart:
     names = [r.name for r in c.rows]
     amounts = [_known(r.amount) for r in c.rows]
     labels = [f"{format_money(r.amount)} ({r.percent}%)" for r in c.rows]
@@ -517,6 +572,7 @@ def contributions_chart(c: Contributions) -> Chart:
         contributions_description(c),
         table,
         draw,
+        png,
     )
 
 
@@ -539,7 +595,7 @@ def _largest_spend(e: Expenditure) -> Decimal:
     return max((max(_known(r.planned), r.actual or Decimal(0)) for r in e.rows), default=Decimal(0))
 
 
-def expenditure_chart(e: Expenditure) -> Chart:
+def expenditure_chart(e: Expenditure, *, png: bool = False) -> Chart:
     lines = [r.line for r in e.rows]
     planned = [_num(_known(r.planned)) for r in e.rows]
     actual = [None if r.actual is None else _num(r.actual) for r in e.rows]
@@ -616,16 +672,17 @@ def expenditure_chart(e: Expenditure) -> Chart:
         if has_actual
         else f"Planned expenditure, {e.year}"
     )
-    return _make("expenditure", "expenditure", title, expenditure_description(e), table, draw)
+    return _make("expenditure", "expenditure", title, expenditure_description(e), table, draw, png)
 
 
-def charts_for(figures: ReportFigures) -> list[Chart]:
-    """Every chart of one report, in the order the report shows them."""
-    out = [metric_chart(m, figures.period) for m in figures.metrics]
+def charts_for(figures: ReportFigures, *, png: bool = False) -> list[Chart]:
+    """Every chart of one report, in the order the report shows them; with their PNG drawn too
+    when ``png`` (a Word copy of the report will be made), which costs less than drawing it later."""
+    out = [metric_chart(m, figures.period, png=png) for m in figures.metrics]
     # Charts of money are drawn only when every amount is known: a bar for an unknown amount
     # would have to be drawn as 0.
     if figures.contributions.complete:
-        out.append(contributions_chart(figures.contributions))
+        out.append(contributions_chart(figures.contributions, png=png))
     if figures.expenditure.planned_known:
-        out.append(expenditure_chart(figures.expenditure))
+        out.append(expenditure_chart(figures.expenditure, png=png))
     return out
