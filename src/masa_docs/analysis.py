@@ -155,9 +155,7 @@ def install_report(loaded: LoadedContent, period: str | None, report: dict[str, 
     reports[period] = reports[report["figures"].period] = report
 
 
-def analyse(
-    loaded: LoadedContent, requests: Sequence[RenderRequest], *, reports: bool = True
-) -> Analysis:
+def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest], *, reports: bool = True) -> Analysis:
     """Work out everything ``requests`` need (compliance matrices, the cover's logos, and with
     ``reports`` the yearly reports' figures and charts, the charts' PNG when a Word copy is
     made) before they are rendered. Without ``reports`` the caller works those out
