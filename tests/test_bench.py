@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from masa_docs.bench import _edit_foreword
-from masa_docs.bench_large import generate
+from masa_docs.bench_large import generate, weasyprint_alone
 from masa_docs.example import example_dir
 from masa_docs.load import load_content
 
@@ -36,3 +36,15 @@ def test_the_one_edit_changes_only_the_newest_foreword(tmp_path: Path) -> None:
         if f.read_bytes() != (example_dir() / f.relative_to(content)).read_bytes()
     ]
     assert changed == [f"{latest}.yaml"]
+
+
+def test_weasyprint_alone_gives_each_documents_pages_and_cpu_time_biggest_first(tmp_path: Path) -> None:
+    page = '<p style="break-after: page">{}</p>'
+    (tmp_path / "short.html").write_text("<html lang=en><title>s</title>" + page.format("one"))
+    (tmp_path / "long.html").write_text(
+        "<html lang=en><title>l</title>" + "".join(page.format(i) for i in range(3)) + "<p>end</p>"
+    )
+    (tmp_path / "agreement.docx").write_bytes(b"not rendered: WeasyPrint only")
+    rows = weasyprint_alone(tmp_path)
+    assert [(name, pages) for name, pages, _ in rows] == [("long", 4), ("short", 1)]
+    assert all(cpu > 0 for _, _, cpu in rows)

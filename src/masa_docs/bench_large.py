@@ -5,6 +5,10 @@ areas, ``agencies`` relevant agencies and ``metrics`` data-set metrics, each met
 with four quarterly values in the newest yearly report (a long report: one chart and one table
 per metric). :func:`run_large` publishes it and reports PDF pages per second per worker and the
 peak memory, and times ``validate`` at two sizes (validation should grow linearly).
+
+It also times WeasyPrint alone on the HTML of each PDF (:func:`weasyprint_alone`, the same call
+as the renderers alone of ``make bench``): pages per CPU second per document, the most any
+publish can reach per core, whatever it does around the renderer.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .bench import Run, masa, median, timed
+from .bench import Run, masa, median, renderer_inputs, timed
 
 
 def _yaml() -> YAML:
@@ -90,6 +94,36 @@ def generate(dest: Path, *, areas: int = 20, agencies: int = 300, metrics: int =
     return dest
 
 
+def weasyprint_alone(folder: Path) -> list[tuple[str, int, float]]:
+    """WeasyPrint alone on every ``*.html`` in ``folder``, one at a time in this process, as the
+    renderers alone of ``make bench`` call it (layout and ``write_pdf``, PDF/UA-1): for each,
+    biggest first, its name, its pages and the CPU seconds taken. A small page is rendered
+    first, so one-off start-up (fonts, first imports) is not counted against a document."""
+    import time
+
+    import weasyprint
+
+    from .bench import _render_one
+
+    weasyprint.HTML(string="<p>start-up</p>").render(pdf_variant="pdf/ua-1").write_pdf(pdf_variant="pdf/ua-1")
+    rows = []
+    for path in sorted(folder.glob("*.html"), key=lambda p: (-p.stat().st_size, p.name)):
+        start = time.process_time()
+        pages = _render_one(str(path))
+        rows.append((path.stem, pages, time.process_time() - start))
+    return rows
+
+
+def _print_weasyprint_alone(rows: list[tuple[str, int, float]]) -> None:
+    print("\nWeasyPrint alone on the same HTML, one document at a time (CPU seconds, this process):")
+    print(f"{'':<34} {'pages':>6} {'CPU s':>7} {'pages/CPU s':>12}")
+    for name, pages, cpu in rows:
+        print(f"{name:<34} {pages:6d} {cpu:7.2f} {pages / cpu if cpu else 0.0:12.1f}")
+    pages, cpu = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    print(f"{'all':<34} {pages:6d} {cpu:7.2f} {pages / cpu if cpu else 0.0:12.1f}")
+    print("(the most PDF pages per second per core any publish of these documents can reach)")
+
+
 def run_large(jobs: int, repeat: int) -> int:
     from .publish import default_workers, read_manifest
 
@@ -129,6 +163,10 @@ def run_large(jobs: int, repeat: int) -> int:
             ),
             default=0,
         )
+        inputs = tmp / "inputs"
+        inputs.mkdir()
+        renderer_inputs(content, inputs)
+        alone = weasyprint_alone(inputs)
     print(f"{'':<34} {'YAML KB':>8} {'wall s':>7} {'CPU s':>7}")
     for name in ("half", "full"):
         v = validations[name]
@@ -146,6 +184,7 @@ def run_large(jobs: int, repeat: int) -> int:
     print(f"{rate:.1f} PDF pages per second per worker (target: at least 15)")
     if run.cpu:
         print(f"{pages / run.cpu:.1f} PDF pages per CPU second (less sensitive to a busy machine)")
+    _print_weasyprint_alone(alone)
     return 0
 
 
@@ -158,4 +197,4 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(run_large(0, 1))
 
 
-__all__ = ["generate", "run_large"]
+__all__ = ["generate", "run_large", "weasyprint_alone"]
