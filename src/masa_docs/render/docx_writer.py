@@ -165,6 +165,8 @@ def clean_text(text: str) -> str:
 
 def _split_markers(text: str) -> list[str]:
     """Split ``text`` so that no docxtpl post-render marker lies inside one piece."""
+    if "_" not in text:  # every marker has one: the common case, without a scan
+        return [text] if text else []
     pieces: list[str] = []
     start = 0
     for i in range(len(text) - 2):
@@ -410,6 +412,7 @@ class WordWriter:
         self._fallback_abstract: dict[bool, int] = {}
         self._created: list[Any] = []  # every paragraph written, in order
         self._base = _Fmt()  # formatting every run starts from (bold in header cells)
+        self._table_styles: tuple[tuple[int, ...], Any] | None = None  # see _size
 
     # ---- entry point
 
@@ -510,7 +513,7 @@ class WordWriter:
 
     def _set_style(self, para: Any, style: str) -> None:
         name = self._style(style)
-        para._p.style = None if name == self._default_para else self._para_ids[name]
+        _set_pstyle(para._p, None if name == self._default_para else self._para_ids[name])
 
     def _style_name(self, para: Any) -> str:
         ppr = para._p.pPr
@@ -996,17 +999,23 @@ class WordWriter:
         """Column widths from the content within the full text width of the *rendered*
         document (a docxtpl Subdoc's own section is Letter; its template's is the one that
         counts): :mod:`.docx_tables`."""
-        from .docx_tables import finish_table
+        from .docx_tables import finish_table, paragraph_styles
 
         doc = getattr(self.doc, "docx", None) or self.doc
         section = doc.sections[-1]
         width = int(section.page_width - section.left_margin - section.right_margin)
+        styles_root, numbering = self.styles.element, self._numbering()
+        # The writer only ever adds styles and numbering: read them again when they grew.
+        key = (id(styles_root), len(styles_root), id(numbering), len(numbering))
+        if self._table_styles is None or self._table_styles[0] != key:
+            self._table_styles = (key, paragraph_styles(styles_root, numbering_root=numbering))
         finish_table(
             table._tbl,
             available_pt=width / 12700,
-            styles_root=self.styles.element,
+            styles_root=styles_root,
             header_rows=header_rows,
-            numbering_root=self._numbering(),
+            numbering_root=numbering,
+            styles=self._table_styles[1],
         )
 
     # ---- inline content
@@ -1092,6 +1101,21 @@ class WordWriter:
         r = OxmlElement("w:r")
         parent.append(r)
         run = Run(r, para)
+        if not (fmt.strike or fmt.sup or fmt.sub or fmt.mono):
+            _plain_run_properties(r, self._link_style() if link else None, fmt.bold, fmt.italic)
+        else:
+            self._run_properties(r, run, fmt, link)
+        if text:
+            _set_run_text(r, run, text)
+        if brk:
+            br = OxmlElement("w:br")
+            rpr = r.rPr
+            if rpr is not None:
+                rpr.addnext(br)
+            else:
+                r.insert(0, br)
+
+    def _run_properties(self, r: Any, run: Any, fmt: _Fmt, link: bool) -> None:
         if link:
             r.get_or_add_rPr().style = self._link_style()
         if fmt.bold:
@@ -1108,15 +1132,6 @@ class WordWriter:
             fonts = r.get_or_add_rPr().get_or_add_rFonts()
             for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
                 fonts.set(_qn(attr), MONOSPACE_FONT)
-        if text:
-            run.text = text  # (python-docx's setter clears the run: the break goes in after)
-        if brk:
-            br = OxmlElement("w:br")
-            rpr = r.rPr
-            if rpr is not None:
-                rpr.addnext(br)
-            else:
-                r.insert(0, br)
 
     def _hyperlink(self, para: Any, link: tuple[str, str]) -> Any:
         kind, target = link
@@ -1124,6 +1139,67 @@ class WordWriter:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SPECIAL_RUN_CHARS = re.compile("[\t\r\n]")
+
+
+def _set_pstyle(p: Any, style_id: str | None) -> None:
+    """``p.style = style_id`` (python-docx's ``CT_P.style``) without its generic child search:
+    the same XML (a ``w:pPr``, added if missing, even for no style; ``w:pStyle`` its first
+    child), at a fraction of the cost. Paragraph styles are set on every paragraph written."""
+    from docx.oxml.parser import OxmlElement
+
+    ppr = p.pPr
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.append(ppr)  # as CT_P's pPr (no successors declared): our paragraphs are empty here
+    current = ppr.find(_W_NS + "pStyle")
+    if style_id is None:
+        if current is not None:
+            ppr.remove(current)
+        return
+    if current is None:
+        current = OxmlElement("w:pStyle")
+        ppr.insert(0, current)  # pStyle comes first in CT_PPr
+    current.set(_W_NS + "val", style_id)
+
+
+def _plain_run_properties(r: Any, style_id: str | None, bold: bool, italic: bool) -> None:
+    """The ``w:rPr`` python-docx writes for a character style, bold and italic (``w:rStyle``,
+    ``w:b``, ``w:i``, in the schema's order), on a new, empty run, made directly."""
+    if style_id is None and not bold and not italic:
+        return
+    from docx.oxml.parser import OxmlElement
+
+    rpr = OxmlElement("w:rPr")
+    if style_id is not None:
+        rstyle = OxmlElement("w:rStyle")
+        rstyle.set(_W_NS + "val", style_id)
+        rpr.append(rstyle)
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    if italic:
+        rpr.append(OxmlElement("w:i"))
+    r.append(rpr)
+
+
+def _set_run_text(r: Any, run: Any, text: str) -> None:
+    """``run.text = text`` on a new run: python-docx's setter reads the text one character at
+    a time (tabs and line breaks become elements); plain text is one ``w:t``, made directly,
+    with ``xml:space="preserve"`` exactly when python-docx sets it (the break goes in after)."""
+    if _SPECIAL_RUN_CHARS.search(text):
+        run.text = text
+        return
+    from docx.oxml.parser import OxmlElement
+
+    t = OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XML_SPACE, "preserve")
+    r.append(t)
 
 
 def _text_align(cell: HtmlElement) -> str | None:
