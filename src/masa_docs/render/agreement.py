@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import MasaError
 from . import RenderedOutput, RenderRequest
@@ -253,6 +253,38 @@ def render_docx(
     return RenderedDocx(data, meta, time.perf_counter() - started)
 
 
+def rendered_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedDocx:
+    """:func:`render_docx`, once per content, template file and status: agreement.docx and the
+    PDF made from it share one rendering (kept on the content's analysis, which forked publish
+    workers inherit: :func:`prepare_docx`)."""
+    import hashlib
+
+    from ..analysis import analysis_of
+    from ..resources import template_folders
+
+    template = template_folders(request.templates).docx_file(TEMPLATE_NAME)
+    try:
+        template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
+    except OSError:  # render_docx says what is wrong
+        return render_docx(loaded, request, template=template)
+    key = (str(template), template_hash, request.blocking)
+    cache = analysis_of(loaded).agreement
+    if key not in cache:
+        cache.clear()  # one rendering kept: the latest
+        cache[key] = render_docx(loaded, request, template=template)
+    return cast("RenderedDocx", cache[key])
+
+
+def prepare_docx(loaded: LoadedContent, request: RenderRequest) -> None:
+    """Render the agreement's .docx now (publish's analyse step, in the parent process), so
+    that the .docx and .pdf outputs, rendered in separate workers, do not each render it. An
+    error is left for the output's own rendering to report, the usual way."""
+    try:
+        rendered_docx(loaded, request)
+    except Exception:
+        log.debug("the agreement's .docx could not be prepared", exc_info=True)
+
+
 def cover_band_html(loaded: LoadedContent, meta: DocumentMeta) -> str:
     """The cover's identity, as on the HTML cover: the partnership's name in its colour band
     (white on the colour; :mod:`masa_docs.brand` checks the contrast) and the partners' logos
@@ -276,7 +308,7 @@ def cover_band_html(loaded: LoadedContent, meta: DocumentMeta) -> str:
 
 def render_agreement_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:
     """Renderer entry point for ("agreement", "docx")."""
-    return RenderedOutput(render_docx(loaded, request).data)
+    return RenderedOutput(rendered_docx(loaded, request).data)
 
 
 # ------------------------------------------------------------------ PDF
@@ -416,7 +448,7 @@ def render_agreement_pdf(loaded: LoadedContent, request: RenderRequest) -> Rende
 
     if find_soffice() is None:  # fail before rendering anything
         raise LibreOfficeMissing()
-    rendered = render_docx(loaded, request)
+    rendered = rendered_docx(loaded, request)
     pdf, pages = docx_to_signable_pdf(rendered.data, rendered.meta)
     return RenderedOutput(pdf, pages=pages)
 
@@ -429,10 +461,12 @@ __all__ = [
     "docx_title",
     "jinja_environment",
     "pdf_meta",
+    "prepare_docx",
     "render_agreement_docx",
     "render_agreement_pdf",
     "render_docx",
     "render_template",
+    "rendered_docx",
     "signature_placements",
     "signature_slots",
     "templates_dir",
