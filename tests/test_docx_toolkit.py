@@ -472,3 +472,30 @@ def test_direct_runs_are_the_xml_python_docx_writes(
             _set_pstyle(ours, style)
             theirs.style = style
         assert etree.tostring(ours) == etree.tostring(theirs)
+
+
+def test_new_subdoc_is_docxtpls_subdoc_without_the_reread() -> None:
+    """new_subdoc() builds docxtpl's Subdoc from a copy of python-docx's default document: what
+    it holds after the writer has run, and where, is what ``tpl.new_subdoc()`` gives."""
+    from collections.abc import Callable
+
+    from docxtpl import DocxTemplate
+    from docxtpl.subdoc import Subdoc
+
+    from masa_docs.render.docx_writer import new_subdoc
+
+    template = fx.build_template()
+
+    def written(make: Callable[[DocxTemplate], Subdoc]) -> tuple[str, str, bytes]:
+        tpl = DocxTemplate(io.BytesIO(template))
+        tpl.init_docx()
+        first, second = make(tpl), make(tpl)
+        assert isinstance(first, Subdoc)
+        assert first.part is tpl.get_docx().part  # styles, numbering and links: the template's
+        add_markdown(first, fx.SAMPLE_MD, heading_offset=1)
+        numbering = tpl.get_docx().part.numbering_part.blob
+        return str(first), str(second), numbering  # the second stays empty
+
+    ours, theirs = written(new_subdoc), written(lambda tpl: tpl.new_subdoc())
+    assert ours == theirs
+    assert "Heading" in ours[0] and ours[1] == ""

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,7 @@ __all__ = [
     "clean_text",
     "html_subdoc",
     "markdown_subdoc",
+    "new_subdoc",
 ]
 
 PICTURE_WIDTH_CM = 16.0
@@ -279,7 +281,7 @@ def markdown_subdoc(
     build the sub-document from the ``DocxTemplate`` that will be rendered, and render that
     template once (a second ``render()`` reloads the template file and drops them).
     """
-    subdoc = tpl.new_subdoc()
+    subdoc = new_subdoc(tpl)
     add_markdown(
         subdoc,
         text,
@@ -294,8 +296,32 @@ def markdown_subdoc(
 def html_subdoc(tpl: Any, html: str) -> Any:
     """A docxtpl ``Subdoc`` holding the HTML fragment ``html`` (e.g. the agreement's cover band
     and logos), written by :class:`WordWriter` into the template's own styles and part."""
-    subdoc = tpl.new_subdoc()
+    subdoc = new_subdoc(tpl)
     WordWriter(subdoc).convert(html)
+    return subdoc
+
+
+_BLANK_DOCUMENT: list[Any] = []  # python-docx's default document element, read once
+
+
+def new_subdoc(tpl: Any) -> Any:
+    """``tpl.new_subdoc()`` without reading python-docx's default template from disk each time:
+    docxtpl's ``Subdoc`` is a python-docx ``Document`` of that template whose part is replaced
+    by ``tpl``'s; here the document element is a copy of one read once per process, on
+    ``tpl``'s part. The agreement makes one per Markdown clause (about 30)."""
+    import copy
+
+    from docx.document import Document as DocumentObject
+    from docxtpl.subdoc import Subdoc
+
+    if not _BLANK_DOCUMENT:
+        import docx
+
+        _BLANK_DOCUMENT.append(docx.Document().element)
+    subdoc = Subdoc.__new__(Subdoc)
+    subdoc.tpl = tpl
+    subdoc.docx = tpl.get_docx()
+    subdoc.subdocx = DocumentObject(copy.deepcopy(_BLANK_DOCUMENT[0]), subdoc.docx._part)
     return subdoc
 
 
@@ -382,8 +408,6 @@ class WordWriter:
         base_url: str | None = None,
         strict_styles: bool = False,
     ) -> None:
-        from docx.enum.style import WD_STYLE_TYPE
-
         self.doc = document
         self.part = document.part
         self.charts = charts or {}
@@ -393,11 +417,9 @@ class WordWriter:
         self.strict = strict_styles
         # python-docx looks styles up by scanning styles.xml on every assignment: resolve the
         # ids once and set w:pStyle / w:rStyle directly (a 5x speed-up on big documents).
-        self._para_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
-        self._char_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.CHARACTER}
-        self._table_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.TABLE}
-        default = self.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        self._default_para = default.name if default is not None else "Normal"
+        ids = _style_ids(self.part, self.styles)
+        self._para_ids, self._char_ids, self._table_ids = dict(ids[0]), dict(ids[1]), dict(ids[2])
+        self._default_para = ids[3]
         if body_style is not None and body_style not in self._para_ids:
             raise MissingStyleError(f"the document has no paragraph style {body_style!r}")
         if table_style is not None and table_style not in self._table_ids:
@@ -1200,6 +1222,43 @@ def _set_run_text(r: Any, run: Any, text: str) -> None:
     if len(text.strip()) < len(text):
         t.set(_XML_SPACE, "preserve")
     r.append(t)
+
+
+#: Per document part: (its styles element, how many children it had, then the ids of the
+#: paragraph, character and table styles by name and the default paragraph style's name). The
+#: agreement's template makes a writer for each of its 30 Markdown sub-documents, all on the
+#: template's one styles part.
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, tuple[Any, int, StyleIds]] = weakref.WeakKeyDictionary()
+StyleIds = tuple[dict[str, str], dict[str, str], dict[str, str], str]
+
+
+def _style_ids(part: Any, styles: Any) -> StyleIds:
+    """The style ids by name of ``styles`` (``part``'s), read again when the styles changed in
+    number (a writer only adds styles)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    element = styles.element
+    kept = _STYLE_IDS.get(part)
+    if kept is not None and kept[0] is element and kept[1] == len(element):
+        return kept[2]
+    by_type: dict[Any, dict[str, str]] = {
+        WD_STYLE_TYPE.PARAGRAPH: {},
+        WD_STYLE_TYPE.CHARACTER: {},
+        WD_STYLE_TYPE.TABLE: {},
+    }
+    for style in styles:
+        found = by_type.get(style.type)
+        if found is not None:
+            found[style.name] = style.style_id
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    ids = (
+        by_type[WD_STYLE_TYPE.PARAGRAPH],
+        by_type[WD_STYLE_TYPE.CHARACTER],
+        by_type[WD_STYLE_TYPE.TABLE],
+        default.name if default is not None else "Normal",
+    )
+    _STYLE_IDS[part] = (element, len(element), ids)
+    return ids
 
 
 def _text_align(cell: HtmlElement) -> str | None:
