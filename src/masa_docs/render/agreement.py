@@ -339,7 +339,7 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
     Raises :class:`MasaError` when the number of labels differs from the number of
     signatories, i.e. the template's signature block was changed.
     """
-    from pypdf import PdfReader
+    import pikepdf
 
     from .pdf_locate import PopplerMissing, find_text, words
 
@@ -371,10 +371,11 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
             f"keep exactly one '{SIGNATURE_LABEL}' label in the signature block of "
             f"{TEMPLATE_NAME}, inside the '{{%p for sig in doc.signatures %}}' loop, and nowhere else",
         )
-    reader = PdfReader(io.BytesIO(pdf))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        media = [[float(v) for v in p.mediabox] for p in doc.pages]
     placements = []
     for slot, (page, (_x0, y0, x1, y1)) in zip(slots, labels, strict=True):
-        width = float(reader.pages[page].mediabox.width)
+        width = media[page][2] - media[page][0]
         # Values in the rows just above the label (within ~2 lines) mark the second column.
         column = [
             w.box[0]
@@ -404,38 +405,51 @@ def stabilise_libreoffice_pdf(pdf: bytes, created: dt.datetime) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        changed = False
-        if "/DocChecksum" in doc.trailer:
-            del doc.trailer["/DocChecksum"]
-            changed = True
-        stamp = struct.pack(">6H", created.year, created.month, created.day, 0, 0, 0)
-        for intent in doc.Root.get("/OutputIntents", []):
-            profile = intent.get("/DestOutputProfile")
-            if not isinstance(profile, pikepdf.Stream):
-                continue
-            icc = bytearray(profile.read_bytes())
-            if len(icc) >= 128 and icc[36:40] == b"acsp" and icc[24:36] != stamp:
-                icc[24:36] = stamp
-                profile.write(bytes(icc))  # stored uncompressed; save() compresses it
-                changed = True
-        if not changed:
+        if not _stabilise(doc, created):
             return pdf
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
 
 
-def docx_to_signable_pdf(data: bytes, meta: DocumentMeta) -> tuple[bytes, int]:
-    """LibreOffice-convert ``data``, add one empty signature field per LSP, finalise."""
-    from pypdf import PdfReader
+def _stabilise(doc: Any, created: dt.datetime) -> bool:
+    """:func:`stabilise_libreoffice_pdf` on an open ``pikepdf.Pdf``; whether it changed it."""
+    import pikepdf
 
+    changed = False
+    if "/DocChecksum" in doc.trailer:
+        del doc.trailer["/DocChecksum"]
+        changed = True
+    stamp = struct.pack(">6H", created.year, created.month, created.day, 0, 0, 0)
+    for intent in doc.Root.get("/OutputIntents", []):
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
+            continue
+        icc = bytearray(profile.read_bytes())
+        if len(icc) >= 128 and icc[36:40] == b"acsp" and icc[24:36] != stamp:
+            icc[24:36] = stamp
+            profile.write(bytes(icc))  # stored uncompressed; save() compresses it
+            changed = True
+    return changed
+
+
+def docx_to_signable_pdf(data: bytes, meta: DocumentMeta) -> tuple[bytes, int]:
+    """LibreOffice-convert ``data``, add one empty signature field per LSP, finalise: the
+    LibreOffice file is read once more by pdftotext (where the labels are) and once by pikepdf
+    (stabilised, fields, metadata), and written once."""
     from .libreoffice import docx_to_pdf
     from .pdf import add_signature_fields
 
-    raw = stabilise_libreoffice_pdf(docx_to_pdf(data), meta.created)
-    placements = signature_placements(raw, signature_slots(meta))
-    pdf = add_signature_fields(raw, placements, meta=pdf_meta(meta))
-    return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
+    raw = docx_to_pdf(data)
+    placements = signature_placements(raw, signature_slots(meta))  # run stamps move no text
+    pages: list[int] = []
+
+    def stabilise(doc: Any) -> None:
+        _stabilise(doc, meta.created)
+        pages.append(len(doc.pages))
+
+    pdf = add_signature_fields(raw, placements, meta=pdf_meta(meta), prepare=stabilise)
+    return pdf, pages[0]
 
 
 def render_agreement_pdf(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:

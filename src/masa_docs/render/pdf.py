@@ -31,7 +31,7 @@ import math
 import shutil
 import subprocess
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,18 +135,22 @@ def add_signature_fields(
     placements: Sequence[tuple[SignatureSlot, int, tuple[float, float, float, float]]],
     *,
     meta: PdfMeta,
+    prepare: Callable[[pikepdf.Pdf], object] | None = None,
 ) -> bytes:
     """Add one empty, tagged signature field per placement to a PDF made elsewhere.
 
     A placement is ``(slot, zero-based page index, (x1, y1, x2, y2) in PDF points)``. The
     /Form structure elements go at the end of the document element (the PDF carries no link
     between its structure and the place on the page). The result is finalised as by
-    :func:`finalise_pdf`.
+    :func:`finalise_pdf`. ``prepare`` is called with the opened ``pikepdf.Pdf`` first (e.g.
+    to remove a producer's run stamps in the same pass).
     """
     _validated_slots([slot for slot, _, _ in placements])
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:  # one open, checks and fields alike
+        if prepare is not None:
+            prepare(doc)
         page_total = len(doc.pages)
         existing = set(_field_names(doc))
         checked: list[Placement] = []
