@@ -1117,10 +1117,9 @@ class WordWriter:
                     self._run(parent, para, seg.fmt, piece, brk=bool(n) and not k, link=seg.link is not None)
 
     def _run(self, parent: Any, para: Any, fmt: _Fmt, text: str, *, brk: bool, link: bool) -> None:
-        from docx.oxml.parser import OxmlElement
         from docx.text.run import Run
 
-        r = OxmlElement("w:r")
+        r = _w_element("r")
         parent.append(r)
         run = Run(r, para)
         if not (fmt.strike or fmt.sup or fmt.sub or fmt.mono):
@@ -1130,7 +1129,7 @@ class WordWriter:
         if text:
             _set_run_text(r, run, text)
         if brk:
-            br = OxmlElement("w:br")
+            br = _w_element("br")
             rpr = r.rPr
             if rpr is not None:
                 rpr.addnext(br)
@@ -1164,19 +1163,26 @@ class WordWriter:
 
 
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_NSMAP = {"w": _W_NS[1:-1]}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _SPECIAL_RUN_CHARS = re.compile("[\t\r\n]")
+
+
+def _w_element(local: str) -> Any:
+    """``OxmlElement(f"w:{local}")`` (the same call to python-docx's element factory) without
+    parsing the prefixed name each time: the writer makes one for every paragraph and run."""
+    from docx.oxml.parser import oxml_parser
+
+    return oxml_parser.makeelement(_W_NS + local, nsmap=_W_NSMAP)
 
 
 def _set_pstyle(p: Any, style_id: str | None) -> None:
     """``p.style = style_id`` (python-docx's ``CT_P.style``) without its generic child search:
     the same XML (a ``w:pPr``, added if missing, even for no style; ``w:pStyle`` its first
     child), at a fraction of the cost. Paragraph styles are set on every paragraph written."""
-    from docx.oxml.parser import OxmlElement
-
     ppr = p.pPr
     if ppr is None:
-        ppr = OxmlElement("w:pPr")
+        ppr = _w_element("pPr")
         p.append(ppr)  # as CT_P's pPr (no successors declared): our paragraphs are empty here
     current = ppr.find(_W_NS + "pStyle")
     if style_id is None:
@@ -1184,7 +1190,7 @@ def _set_pstyle(p: Any, style_id: str | None) -> None:
             ppr.remove(current)
         return
     if current is None:
-        current = OxmlElement("w:pStyle")
+        current = _w_element("pStyle")
         ppr.insert(0, current)  # pStyle comes first in CT_PPr
     current.set(_W_NS + "val", style_id)
 
@@ -1194,17 +1200,15 @@ def _plain_run_properties(r: Any, style_id: str | None, bold: bool, italic: bool
     ``w:b``, ``w:i``, in the schema's order), on a new, empty run, made directly."""
     if style_id is None and not bold and not italic:
         return
-    from docx.oxml.parser import OxmlElement
-
-    rpr = OxmlElement("w:rPr")
+    rpr = _w_element("rPr")
     if style_id is not None:
-        rstyle = OxmlElement("w:rStyle")
+        rstyle = _w_element("rStyle")
         rstyle.set(_W_NS + "val", style_id)
         rpr.append(rstyle)
     if bold:
-        rpr.append(OxmlElement("w:b"))
+        rpr.append(_w_element("b"))
     if italic:
-        rpr.append(OxmlElement("w:i"))
+        rpr.append(_w_element("i"))
     r.append(rpr)
 
 
@@ -1215,9 +1219,7 @@ def _set_run_text(r: Any, run: Any, text: str) -> None:
     if _SPECIAL_RUN_CHARS.search(text):
         run.text = text
         return
-    from docx.oxml.parser import OxmlElement
-
-    t = OxmlElement("w:t")
+    t = _w_element("t")
     t.text = text
     if len(text.strip()) < len(text):
         t.set(_XML_SPACE, "preserve")
