@@ -192,7 +192,59 @@ def test_signature_block_per_lsp(lines: list[str], example: LoadedContent) -> No
 
 
 def test_docx_is_deterministic(agreement: bytes, example: LoadedContent) -> None:
-    assert render(example, REQUEST).data == agreement
+    # render_docx renders afresh (render() reuses the content's one rendering)
+    assert render_docx(example, REQUEST).data == agreement
+
+
+def test_docx_and_pdf_share_one_rendering(
+    make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """analyse() renders the agreement's .docx once when both outputs are asked for; both
+    renderers use it; a changed template file is rendered again."""
+    from masa_docs.analysis import analyse, analysis_of
+    from masa_docs.render import agreement as agreement_module
+
+    calls: list[Path | None] = []
+    real = agreement_module.render_docx
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs.get("template"))  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(agreement_module, "render_docx", counted)
+    templates = tmp_path / "templates"
+    (templates / "docx").mkdir(parents=True)
+    shutil.copy(templates_dir() / "agreement.docx", templates / "docx" / "agreement.docx")
+    loaded = load_content(make_content(tmp_path / "content"))
+    docx_request = RenderRequest("agreement", "docx", templates=str(templates))
+    pdf_request = RenderRequest("agreement", "pdf", templates=str(templates))
+    analyse(loaded, [docx_request, pdf_request])
+    assert len(calls) == 1
+    (kept,) = analysis_of(loaded).agreement.values()
+    data = render(loaded, docx_request).data
+    assert data == kept.data and len(calls) == 1
+    assert render_docx(loaded, docx_request).data == data  # the same bytes as a fresh rendering
+
+    other = load_content(make_content(tmp_path / "other"))
+    analyse(other, [docx_request])
+    assert len(calls) == 1 and not analysis_of(other).agreement  # one output: nothing to share
+
+    # The partnership's lawyers edit the template: the next rendering uses the new file.
+    source = (templates / "docx" / "agreement.docx").read_bytes()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as z,
+        zipfile.ZipFile(templates / "docx" / "agreement.docx", "w") as out,
+    ):
+        for item in z.infolist():
+            body = z.read(item)
+            if item.filename == "word/document.xml":
+                body = body.replace(b"Signature:", b"Signed:", 1)
+            out.writestr(item, body)
+    assert b"Signed:" not in data
+    changed = render(loaded, docx_request).data
+    assert len(calls) == 2
+    with zipfile.ZipFile(io.BytesIO(changed)) as z:
+        assert b"Signed:" in z.read("word/document.xml")
 
 
 def test_content_is_text_never_markup_or_template(make_content: Callable[..., Path], tmp_path: Path) -> None:

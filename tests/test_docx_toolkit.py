@@ -430,3 +430,72 @@ def test_heading_levels_and_language(rendered: bytes) -> None:
     ]
     assert levels[-1] == (1, "Signatures")
     assert docx_language(rendered) == "en-GB"
+
+
+@pytest.mark.parametrize("style_id", [None, "Hyperlink"])
+@pytest.mark.parametrize("bold", [False, True])
+@pytest.mark.parametrize("italic", [False, True])
+@pytest.mark.parametrize("text", ["plain", " leading", "trailing ", "a\ttab", "line\rreturn", "\u00a0nbsp"])
+def test_direct_runs_are_the_xml_python_docx_writes(
+    style_id: str | None, bold: bool, italic: bool, text: str
+) -> None:
+    """The writer makes plain runs and paragraph styles without python-docx's setters (they
+    search the schema's child order on every call): the XML must be the same."""
+    from docx.oxml.parser import OxmlElement
+    from docx.text.run import Run
+
+    from masa_docs.render.docx_writer import _plain_run_properties, _set_pstyle, _set_run_text
+
+    def through_python_docx() -> bytes:
+        r = OxmlElement("w:r")
+        run = Run(r, None)  # type: ignore[arg-type]
+        if style_id is not None:
+            r.get_or_add_rPr().style = style_id
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
+        run.text = text
+        return etree.tostring(r)
+
+    def direct() -> bytes:
+        r = OxmlElement("w:r")
+        _plain_run_properties(r, style_id, bold, italic)
+        _set_run_text(r, Run(r, None), text)  # type: ignore[arg-type]
+        return etree.tostring(r)
+
+    assert direct() == through_python_docx()
+
+    for first, then in ((None, "Heading1"), ("Heading1", None), ("Heading1", "Heading2"), (None, None)):
+        ours, theirs = OxmlElement("w:p"), OxmlElement("w:p")
+        for style in (first, then):
+            _set_pstyle(ours, style)
+            theirs.style = style
+        assert etree.tostring(ours) == etree.tostring(theirs)
+
+
+def test_new_subdoc_is_docxtpls_subdoc_without_the_reread() -> None:
+    """new_subdoc() builds docxtpl's Subdoc from a copy of python-docx's default document: what
+    it holds after the writer has run, and where, is what ``tpl.new_subdoc()`` gives."""
+    from collections.abc import Callable
+
+    from docxtpl import DocxTemplate
+    from docxtpl.subdoc import Subdoc
+
+    from masa_docs.render.docx_writer import new_subdoc
+
+    template = fx.build_template()
+
+    def written(make: Callable[[DocxTemplate], Subdoc]) -> tuple[str, str, bytes]:
+        tpl = DocxTemplate(io.BytesIO(template))
+        tpl.init_docx()
+        first, second = make(tpl), make(tpl)
+        assert isinstance(first, Subdoc)
+        assert first.part is tpl.get_docx().part  # styles, numbering and links: the template's
+        add_markdown(first, fx.SAMPLE_MD, heading_offset=1)
+        numbering = tpl.get_docx().part.numbering_part.blob
+        return str(first), str(second), numbering  # the second stays empty
+
+    ours, theirs = written(new_subdoc), written(lambda tpl: tpl.new_subdoc())
+    assert ours == theirs
+    assert "Heading" in ours[0] and ours[1] == ""

@@ -90,6 +90,24 @@ def test_importing_the_module_does_not_import_weasyprint_or_pyhanko() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_making_fields_does_not_import_pyhanko() -> None:
+    """The fields are made with pikepdf in the pass that tags them: pyHanko (0.4 s to import)
+    is only for signing."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from masa_docs.render.pdf import PdfMeta, SignatureSlot, html_to_pdf\n"
+        'page = \'<html lang="en"><title>t</title><body><div id="sig-a" '
+        'style="width: 60mm; height: 20mm"></div></body></html>\'\n'
+        "meta = PdfMeta('t', 'en', dt.datetime(2024, 1, 1), 'x')\n"
+        "out = html_to_pdf(page, meta=meta, signature_slots=[SignatureSlot('sig-a', 'Signature')])\n"
+        "assert 'pyhanko' not in sys.modules\n"
+        "from masa_docs.pdfcheck import signature_field_names\n"
+        "assert signature_field_names(out.data) == ['sig-a']\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 # --- the rendered document ---------------------------------------------------------
 
 
@@ -298,6 +316,47 @@ def test_add_signature_fields_rejects_a_bad_page_or_a_taken_name(plain: bytes, r
         add_signature_fields(plain, [(slot, 5, (0, 0, 100, 50))], meta=META)
     with pytest.raises(ValueError, match="already has a field"):
         add_signature_fields(rendered.data, [(SLOTS[0], 0, (0, 0, 100, 50))], meta=META)
+
+
+def test_the_fields_are_the_ones_pyhanko_makes(plain: bytes) -> None:
+    """The field objects are those of pyHanko's ``append_signature_field`` (which made them
+    before): same keys and values, the widget in the page's /Annots, /SigFlags 1. Only the
+    tagging (/TU, /StructParent) is ours on top."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    slot = SignatureSlot("sig-lo", "Signature of the independent scrutineer")
+    ours = add_signature_fields(plain, [(slot, 1, (100, 100, 300, 160))], meta=META)
+    writer = IncrementalPdfFileWriter(io.BytesIO(plain))
+    append_signature_field(writer, SigFieldSpec("sig-lo", on_page=1, box=(100, 100, 300, 160)))
+    buf = io.BytesIO()
+    writer.write(buf)
+
+    def plain_value(value: object) -> object:
+        return value.unparse() if isinstance(value, pikepdf.Object) else value
+
+    def field(data: bytes) -> tuple[dict[str, object], dict[str, object], bytes, int, bool]:
+        doc = pikepdf.open(io.BytesIO(data))
+        (made,) = list(doc.Root.AcroForm.Fields)
+        keys = {
+            k: plain_value(made[k])
+            for k in made.keys()  # noqa: SIM118 - pikepdf objects
+            if k not in ("/AP", "/P", "/TU", "/StructParent")
+        }
+        appearance = made.AP.N
+        stream_keys = {
+            k: plain_value(appearance[k])
+            for k in appearance.keys()  # noqa: SIM118 - pikepdf objects
+            if k not in ("/Length", "/Filter", "/DecodeParms")  # how it is stored
+        }
+        page = doc.pages[1].obj
+        placed = made.P.objgen == page.objgen and any(a.objgen == made.objgen for a in page.Annots)
+        return keys, stream_keys, appearance.read_bytes(), int(doc.Root.AcroForm.SigFlags), placed
+
+    theirs = field(buf.getvalue())
+    mine = field(ours)
+    assert mine == theirs
+    assert mine[4] is True and mine[0]["/FT"] == b"/Sig" and mine[0]["/F"] == 132
 
 
 def test_fields_in_an_untagged_pdf_are_added_but_the_checker_says_so() -> None:

@@ -43,6 +43,9 @@ class Analysis:
     compliance: dict[tuple[str, str | None], list[MatrixRow]] = field(default_factory=dict)
     reports: dict[str | None, dict[str, Any]] = field(default_factory=dict)  # period -> report context
     brand: Any = None  # masa_docs.brand.Brand: the cover's colour and the logos (read once)
+    # the agreement's rendered .docx, shared by agreement.docx and agreement.pdf
+    # (masa_docs.render.agreement.rendered_docx)
+    agreement: dict[Any, Any] = field(default_factory=dict)
 
     def cover_brand(self, loaded: LoadedContent) -> Any:
         """The cover's colour and logos (``masa_docs.brand.brand_context``), read once."""
@@ -166,6 +169,11 @@ def analyse(loaded: LoadedContent, requests: Sequence[RenderRequest], *, reports
     a = analysis_of(loaded)
     if requests:
         a.cover_brand(loaded)
+    agreement = [r for r in requests if r.doc == "agreement"]
+    if len({r.fmt for r in agreement}) > 1:  # its .docx and .pdf: render the Word file once
+        from .render.agreement import prepare_docx
+
+        prepare_docx(loaded, agreement[0])
     for req in requests:
         spec = DOCUMENTS[req.doc]
         if RENDERERS.get((req.doc, req.fmt), "").startswith("masa_docs.render.agreement:"):

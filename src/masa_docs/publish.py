@@ -663,7 +663,7 @@ def _warm(requests: Sequence[RenderRequest]) -> None:
 
     modules = {RENDERERS[(r.doc, r.fmt)].split(":")[0] for r in requests if (r.doc, r.fmt) in RENDERERS}
     if "masa_docs.render.html_pdf" in modules or "masa_docs.render.agreement" in modules:
-        modules |= {"weasyprint", "pikepdf", "pyhanko.sign.fields", "masa_docs.render.pdf"}
+        modules |= {"weasyprint", "pikepdf", "masa_docs.render.pdf"}
     if "masa_docs.render.word_copy" in modules:
         modules |= {"docx"}
     if any(_shows_report(r) for r in requests):  # the charts, drawn in the workers

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import MasaError
 from . import RenderedOutput, RenderRequest
@@ -253,6 +253,38 @@ def render_docx(
     return RenderedDocx(data, meta, time.perf_counter() - started)
 
 
+def rendered_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedDocx:
+    """:func:`render_docx`, once per content, template file and status: agreement.docx and the
+    PDF made from it share one rendering (kept on the content's analysis, which forked publish
+    workers inherit: :func:`prepare_docx`)."""
+    import hashlib
+
+    from ..analysis import analysis_of
+    from ..resources import template_folders
+
+    template = template_folders(request.templates).docx_file(TEMPLATE_NAME)
+    try:
+        template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
+    except OSError:  # render_docx says what is wrong
+        return render_docx(loaded, request, template=template)
+    key = (str(template), template_hash, request.blocking)
+    cache = analysis_of(loaded).agreement
+    if key not in cache:
+        cache.clear()  # one rendering kept: the latest
+        cache[key] = render_docx(loaded, request, template=template)
+    return cast("RenderedDocx", cache[key])
+
+
+def prepare_docx(loaded: LoadedContent, request: RenderRequest) -> None:
+    """Render the agreement's .docx now (publish's analyse step, in the parent process), so
+    that the .docx and .pdf outputs, rendered in separate workers, do not each render it. An
+    error is left for the output's own rendering to report, the usual way."""
+    try:
+        rendered_docx(loaded, request)
+    except Exception:
+        log.debug("the agreement's .docx could not be prepared", exc_info=True)
+
+
 def cover_band_html(loaded: LoadedContent, meta: DocumentMeta) -> str:
     """The cover's identity, as on the HTML cover: the partnership's name in its colour band
     (white on the colour; :mod:`masa_docs.brand` checks the contrast) and the partners' logos
@@ -276,7 +308,7 @@ def cover_band_html(loaded: LoadedContent, meta: DocumentMeta) -> str:
 
 def render_agreement_docx(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:
     """Renderer entry point for ("agreement", "docx")."""
-    return RenderedOutput(render_docx(loaded, request).data)
+    return RenderedOutput(rendered_docx(loaded, request).data)
 
 
 # ------------------------------------------------------------------ PDF
@@ -307,7 +339,7 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
     Raises :class:`MasaError` when the number of labels differs from the number of
     signatories, i.e. the template's signature block was changed.
     """
-    from pypdf import PdfReader
+    import pikepdf
 
     from .pdf_locate import PopplerMissing, find_text, words
 
@@ -339,10 +371,11 @@ def signature_placements(pdf: bytes, slots: Sequence[SignatureSlot]) -> list[tup
             f"keep exactly one '{SIGNATURE_LABEL}' label in the signature block of "
             f"{TEMPLATE_NAME}, inside the '{{%p for sig in doc.signatures %}}' loop, and nowhere else",
         )
-    reader = PdfReader(io.BytesIO(pdf))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        media = [[float(v) for v in p.mediabox] for p in doc.pages]
     placements = []
     for slot, (page, (_x0, y0, x1, y1)) in zip(slots, labels, strict=True):
-        width = float(reader.pages[page].mediabox.width)
+        width = media[page][2] - media[page][0]
         # Values in the rows just above the label (within ~2 lines) mark the second column.
         column = [
             w.box[0]
@@ -372,38 +405,51 @@ def stabilise_libreoffice_pdf(pdf: bytes, created: dt.datetime) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        changed = False
-        if "/DocChecksum" in doc.trailer:
-            del doc.trailer["/DocChecksum"]
-            changed = True
-        stamp = struct.pack(">6H", created.year, created.month, created.day, 0, 0, 0)
-        for intent in doc.Root.get("/OutputIntents", []):
-            profile = intent.get("/DestOutputProfile")
-            if not isinstance(profile, pikepdf.Stream):
-                continue
-            icc = bytearray(profile.read_bytes())
-            if len(icc) >= 128 and icc[36:40] == b"acsp" and icc[24:36] != stamp:
-                icc[24:36] = stamp
-                profile.write(bytes(icc))  # stored uncompressed; save() compresses it
-                changed = True
-        if not changed:
+        if not _stabilise(doc, created):
             return pdf
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
 
 
-def docx_to_signable_pdf(data: bytes, meta: DocumentMeta) -> tuple[bytes, int]:
-    """LibreOffice-convert ``data``, add one empty signature field per LSP, finalise."""
-    from pypdf import PdfReader
+def _stabilise(doc: Any, created: dt.datetime) -> bool:
+    """:func:`stabilise_libreoffice_pdf` on an open ``pikepdf.Pdf``; whether it changed it."""
+    import pikepdf
 
+    changed = False
+    if "/DocChecksum" in doc.trailer:
+        del doc.trailer["/DocChecksum"]
+        changed = True
+    stamp = struct.pack(">6H", created.year, created.month, created.day, 0, 0, 0)
+    for intent in doc.Root.get("/OutputIntents", []):
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
+            continue
+        icc = bytearray(profile.read_bytes())
+        if len(icc) >= 128 and icc[36:40] == b"acsp" and icc[24:36] != stamp:
+            icc[24:36] = stamp
+            profile.write(bytes(icc))  # stored uncompressed; save() compresses it
+            changed = True
+    return changed
+
+
+def docx_to_signable_pdf(data: bytes, meta: DocumentMeta) -> tuple[bytes, int]:
+    """LibreOffice-convert ``data``, add one empty signature field per LSP, finalise: the
+    LibreOffice file is read once more by pdftotext (where the labels are) and once by pikepdf
+    (stabilised, fields, metadata), and written once."""
     from .libreoffice import docx_to_pdf
     from .pdf import add_signature_fields
 
-    raw = stabilise_libreoffice_pdf(docx_to_pdf(data), meta.created)
-    placements = signature_placements(raw, signature_slots(meta))
-    pdf = add_signature_fields(raw, placements, meta=pdf_meta(meta))
-    return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
+    raw = docx_to_pdf(data)
+    placements = signature_placements(raw, signature_slots(meta))  # run stamps move no text
+    pages: list[int] = []
+
+    def stabilise(doc: Any) -> None:
+        _stabilise(doc, meta.created)
+        pages.append(len(doc.pages))
+
+    pdf = add_signature_fields(raw, placements, meta=pdf_meta(meta), prepare=stabilise)
+    return pdf, pages[0]
 
 
 def render_agreement_pdf(loaded: LoadedContent, request: RenderRequest) -> RenderedOutput:
@@ -416,7 +462,7 @@ def render_agreement_pdf(loaded: LoadedContent, request: RenderRequest) -> Rende
 
     if find_soffice() is None:  # fail before rendering anything
         raise LibreOfficeMissing()
-    rendered = render_docx(loaded, request)
+    rendered = rendered_docx(loaded, request)
     pdf, pages = docx_to_signable_pdf(rendered.data, rendered.meta)
     return RenderedOutput(pdf, pages=pages)
 
@@ -429,10 +475,12 @@ __all__ = [
     "docx_title",
     "jinja_environment",
     "pdf_meta",
+    "prepare_docx",
     "render_agreement_docx",
     "render_agreement_pdf",
     "render_docx",
     "render_template",
+    "rendered_docx",
     "signature_placements",
     "signature_slots",
     "templates_dir",

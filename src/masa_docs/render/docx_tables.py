@@ -35,6 +35,7 @@ __all__ = [
     "column_widths",
     "finish_table",
     "narrow_columns",
+    "paragraph_styles",
     "table_words",
     "text_width",
     "words",
@@ -50,6 +51,13 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\u200b]+")  # not no-break spaces
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+# Tags read in the loops over every cell, paragraph and run.
+_P, _PPR, _PSTYLE, _R, _RPR, _T = _w("p"), _w("pPr"), _w("pStyle"), _w("r"), _w("rPr"), _w("t")
+_SPACE_LIKE = frozenset({_w("tab"), _w("br"), _w("cr")})
+_VAL, _SZ, _B = _w("val"), _w("sz"), _w("b")
+_TR, _TRPR, _TC, _TCPR = _w("tr"), _w("trPr"), _w("tc"), _w("tcPr")
 
 
 def words(text: str) -> list[str]:
@@ -77,7 +85,13 @@ def _font(bold: bool) -> Any:
 
 def text_width(text: str, size_pt: float, bold: bool = False) -> float:
     """Width of ``text`` on one line in points."""
-    return float(_font(bold).getlength(text)) * size_pt / 100
+    return _length(text, bold) * size_pt / 100
+
+
+@lru_cache(maxsize=1 << 16)
+def _length(text: str, bold: bool) -> float:
+    """``text``'s advance at 100 pt: the same words come back in every table and document."""
+    return float(_font(bold).getlength(text))
 
 
 # ------------------------------------------------------------------ reading a table's cells
@@ -158,6 +172,19 @@ class _Styles:
         return self.levels.get(num, 18.0 * (num[1] + 1))
 
 
+#: What :func:`finish_table` reads from the styles and numbering parts (see :func:`paragraph_styles`).
+ParagraphStyles = _Styles
+
+
+def paragraph_styles(
+    styles_root: Any | None, *, default_size: float = 11.0, numbering_root: Any | None = None
+) -> ParagraphStyles:
+    """Font size, weight and indent of each paragraph style, and the list levels' indents, as
+    :func:`finish_table` reads them: read once, for several tables of one document (read
+    again after the styles or the numbering change)."""
+    return _Styles(styles_root, default_size, numbering_root)
+
+
 def _numbering_indents(numbering_root: Any | None) -> dict[tuple[str, int], float]:
     """(numId, level) -> the level's left indent in points."""
     if numbering_root is None:
@@ -201,37 +228,37 @@ def _num_of(ppr: Any) -> tuple[str, int] | None:
 def _size_of(rpr: Any) -> float | None:
     if rpr is None:
         return None
-    sz = rpr.find(_w("sz"))
-    if sz is None or not (sz.get(_w("val")) or "").isdigit():
+    sz = rpr.find(_SZ)
+    if sz is None or not (sz.get(_VAL) or "").isdigit():
         return None
-    return int(sz.get(_w("val"))) / 2
+    return int(sz.get(_VAL)) / 2
 
 
 def _bold_of(rpr: Any) -> bool | None:
     if rpr is None:
         return None
-    b = rpr.find(_w("b"))
+    b = rpr.find(_B)
     if b is None:
         return None
-    return (b.get(_w("val")) or "true").lower() not in ("0", "false", "off")
+    return (b.get(_VAL) or "true").lower() not in ("0", "false", "off")
 
 
 def _paragraphs(tc: Any, styles: _Styles) -> Iterator[_Para]:
-    for p in tc.iter(_w("p")):
-        ppr = p.find(_w("pPr"))
+    for p in tc.iter(_P):
+        ppr = p.find(_PPR)
         sid = ""
-        if ppr is not None and ppr.find(_w("pStyle")) is not None:
-            sid = ppr.find(_w("pStyle")).get(_w("val")) or ""
+        if ppr is not None and ppr.find(_PSTYLE) is not None:
+            sid = ppr.find(_PSTYLE).get(_VAL) or ""
         size, bold = styles.size(sid), styles.bold(sid)
         text: list[str] = []
-        for r in p.iter(_w("r")):
-            rpr = r.find(_w("rPr"))
+        for r in p.iter(_R):
+            rpr = r.find(_RPR)
             size = max(size, _size_of(rpr) or 0)
             bold = bold or bool(_bold_of(rpr))
             for node in r:
-                if node.tag == _w("t"):
+                if node.tag == _T:
                     text.append(node.text or "")
-                elif node.tag in (_w("tab"), _w("br"), _w("cr")):
+                elif node.tag in _SPACE_LIKE:
                     text.append(" ")
         joined = "".join(text).strip()
         if joined:
@@ -240,18 +267,18 @@ def _paragraphs(tc: Any, styles: _Styles) -> Iterator[_Para]:
 
 def _grid_cells(tbl: Any) -> Iterator[tuple[int, int, int, Any]]:
     """(row index, first grid column, span, w:tc) of the table's own rows."""
-    for r, tr in enumerate(tbl.findall(_w("tr"))):
+    for r, tr in enumerate(tbl.findall(_TR)):
         col = 0
-        trpr = tr.find(_w("trPr"))
+        trpr = tr.find(_TRPR)
         if trpr is not None:
             before = trpr.find(_w("gridBefore"))
             if before is not None:
-                col = int(before.get(_w("val")) or 0)
-        for tc in tr.findall(_w("tc")):
+                col = int(before.get(_VAL) or 0)
+        for tc in tr.findall(_TC):
             span = 1
-            tcpr = tc.find(_w("tcPr"))
+            tcpr = tc.find(_TCPR)
             if tcpr is not None and tcpr.find(_w("gridSpan")) is not None:
-                span = int(tcpr.find(_w("gridSpan")).get(_w("val")) or 1)
+                span = int(tcpr.find(_w("gridSpan")).get(_VAL) or 1)
             yield r, col, span, tc
             col += span
 
@@ -343,16 +370,20 @@ def finish_table(
     header_rows: int = 0,
     default_size: float = 11.0,
     numbering_root: Any | None = None,
+    styles: ParagraphStyles | None = None,
 ) -> list[float]:
     """Size ``tbl`` (a ``w:tbl`` element, already filled) to its content within
     ``available_pt``; mark the first ``header_rows`` rows to repeat and every row unsplittable.
-    Returns the column widths in points."""
+    Returns the column widths in points. ``styles`` is :func:`paragraph_styles` of the same
+    ``styles_root``, ``default_size`` and ``numbering_root`` when the caller has it already
+    (a writer with many tables reads the styles once)."""
     from docx.oxml.parser import OxmlElement
 
     ncols = _ncols(tbl)
     if ncols == 0:
         return []
-    styles = _Styles(styles_root, default_size, numbering_root)
+    if styles is None:
+        styles = _Styles(styles_root, default_size, numbering_root)
     least, most, _ = _measure(tbl, styles, ncols)
     if sum(least) > available_pt:
         # Too many long words for the page at Word's default cell margins: narrow margins

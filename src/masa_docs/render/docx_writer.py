@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,7 @@ __all__ = [
     "clean_text",
     "html_subdoc",
     "markdown_subdoc",
+    "new_subdoc",
 ]
 
 PICTURE_WIDTH_CM = 16.0
@@ -165,6 +167,8 @@ def clean_text(text: str) -> str:
 
 def _split_markers(text: str) -> list[str]:
     """Split ``text`` so that no docxtpl post-render marker lies inside one piece."""
+    if "_" not in text:  # every marker has one: the common case, without a scan
+        return [text] if text else []
     pieces: list[str] = []
     start = 0
     for i in range(len(text) - 2):
@@ -277,7 +281,7 @@ def markdown_subdoc(
     build the sub-document from the ``DocxTemplate`` that will be rendered, and render that
     template once (a second ``render()`` reloads the template file and drops them).
     """
-    subdoc = tpl.new_subdoc()
+    subdoc = new_subdoc(tpl)
     add_markdown(
         subdoc,
         text,
@@ -292,8 +296,32 @@ def markdown_subdoc(
 def html_subdoc(tpl: Any, html: str) -> Any:
     """A docxtpl ``Subdoc`` holding the HTML fragment ``html`` (e.g. the agreement's cover band
     and logos), written by :class:`WordWriter` into the template's own styles and part."""
-    subdoc = tpl.new_subdoc()
+    subdoc = new_subdoc(tpl)
     WordWriter(subdoc).convert(html)
+    return subdoc
+
+
+_BLANK_DOCUMENT: list[Any] = []  # python-docx's default document element, read once
+
+
+def new_subdoc(tpl: Any) -> Any:
+    """``tpl.new_subdoc()`` without reading python-docx's default template from disk each time:
+    docxtpl's ``Subdoc`` is a python-docx ``Document`` of that template whose part is replaced
+    by ``tpl``'s; here the document element is a copy of one read once per process, on
+    ``tpl``'s part. The agreement makes one per Markdown clause (about 30)."""
+    import copy
+
+    from docx.document import Document as DocumentObject
+    from docxtpl.subdoc import Subdoc
+
+    if not _BLANK_DOCUMENT:
+        import docx
+
+        _BLANK_DOCUMENT.append(docx.Document().element)
+    subdoc = Subdoc.__new__(Subdoc)
+    subdoc.tpl = tpl
+    subdoc.docx = tpl.get_docx()
+    subdoc.subdocx = DocumentObject(copy.deepcopy(_BLANK_DOCUMENT[0]), subdoc.docx._part)
     return subdoc
 
 
@@ -380,8 +408,6 @@ class WordWriter:
         base_url: str | None = None,
         strict_styles: bool = False,
     ) -> None:
-        from docx.enum.style import WD_STYLE_TYPE
-
         self.doc = document
         self.part = document.part
         self.charts = charts or {}
@@ -391,11 +417,9 @@ class WordWriter:
         self.strict = strict_styles
         # python-docx looks styles up by scanning styles.xml on every assignment: resolve the
         # ids once and set w:pStyle / w:rStyle directly (a 5x speed-up on big documents).
-        self._para_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
-        self._char_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.CHARACTER}
-        self._table_ids = {s.name: s.style_id for s in self.styles if s.type == WD_STYLE_TYPE.TABLE}
-        default = self.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        self._default_para = default.name if default is not None else "Normal"
+        ids = _style_ids(self.part, self.styles)
+        self._para_ids, self._char_ids, self._table_ids = dict(ids[0]), dict(ids[1]), dict(ids[2])
+        self._default_para = ids[3]
         if body_style is not None and body_style not in self._para_ids:
             raise MissingStyleError(f"the document has no paragraph style {body_style!r}")
         if table_style is not None and table_style not in self._table_ids:
@@ -410,6 +434,7 @@ class WordWriter:
         self._fallback_abstract: dict[bool, int] = {}
         self._created: list[Any] = []  # every paragraph written, in order
         self._base = _Fmt()  # formatting every run starts from (bold in header cells)
+        self._table_styles: tuple[tuple[int, ...], Any] | None = None  # see _size
 
     # ---- entry point
 
@@ -510,7 +535,7 @@ class WordWriter:
 
     def _set_style(self, para: Any, style: str) -> None:
         name = self._style(style)
-        para._p.style = None if name == self._default_para else self._para_ids[name]
+        _set_pstyle(para._p, None if name == self._default_para else self._para_ids[name])
 
     def _style_name(self, para: Any) -> str:
         ppr = para._p.pPr
@@ -996,17 +1021,23 @@ class WordWriter:
         """Column widths from the content within the full text width of the *rendered*
         document (a docxtpl Subdoc's own section is Letter; its template's is the one that
         counts): :mod:`.docx_tables`."""
-        from .docx_tables import finish_table
+        from .docx_tables import finish_table, paragraph_styles
 
         doc = getattr(self.doc, "docx", None) or self.doc
         section = doc.sections[-1]
         width = int(section.page_width - section.left_margin - section.right_margin)
+        styles_root, numbering = self.styles.element, self._numbering()
+        # The writer only ever adds styles and numbering: read them again when they grew.
+        key = (id(styles_root), len(styles_root), id(numbering), len(numbering))
+        if self._table_styles is None or self._table_styles[0] != key:
+            self._table_styles = (key, paragraph_styles(styles_root, numbering_root=numbering))
         finish_table(
             table._tbl,
             available_pt=width / 12700,
-            styles_root=self.styles.element,
+            styles_root=styles_root,
             header_rows=header_rows,
-            numbering_root=self._numbering(),
+            numbering_root=numbering,
+            styles=self._table_styles[1],
         )
 
     # ---- inline content
@@ -1086,12 +1117,26 @@ class WordWriter:
                     self._run(parent, para, seg.fmt, piece, brk=bool(n) and not k, link=seg.link is not None)
 
     def _run(self, parent: Any, para: Any, fmt: _Fmt, text: str, *, brk: bool, link: bool) -> None:
-        from docx.oxml.parser import OxmlElement
         from docx.text.run import Run
 
-        r = OxmlElement("w:r")
+        r = _w_element("r")
         parent.append(r)
         run = Run(r, para)
+        if not (fmt.strike or fmt.sup or fmt.sub or fmt.mono):
+            _plain_run_properties(r, self._link_style() if link else None, fmt.bold, fmt.italic)
+        else:
+            self._run_properties(r, run, fmt, link)
+        if text:
+            _set_run_text(r, run, text)
+        if brk:
+            br = _w_element("br")
+            rpr = r.rPr
+            if rpr is not None:
+                rpr.addnext(br)
+            else:
+                r.insert(0, br)
+
+    def _run_properties(self, r: Any, run: Any, fmt: _Fmt, link: bool) -> None:
         if link:
             r.get_or_add_rPr().style = self._link_style()
         if fmt.bold:
@@ -1108,15 +1153,6 @@ class WordWriter:
             fonts = r.get_or_add_rPr().get_or_add_rFonts()
             for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
                 fonts.set(_qn(attr), MONOSPACE_FONT)
-        if text:
-            run.text = text  # (python-docx's setter clears the run: the break goes in after)
-        if brk:
-            br = OxmlElement("w:br")
-            rpr = r.rPr
-            if rpr is not None:
-                rpr.addnext(br)
-            else:
-                r.insert(0, br)
 
     def _hyperlink(self, para: Any, link: tuple[str, str]) -> Any:
         kind, target = link
@@ -1124,6 +1160,107 @@ class WordWriter:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_NSMAP = {"w": _W_NS[1:-1]}
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SPECIAL_RUN_CHARS = re.compile("[\t\r\n]")
+
+
+def _w_element(local: str) -> Any:
+    """``OxmlElement(f"w:{local}")`` (the same call to python-docx's element factory) without
+    parsing the prefixed name each time: the writer makes one for every paragraph and run."""
+    from docx.oxml.parser import oxml_parser
+
+    return oxml_parser.makeelement(_W_NS + local, nsmap=_W_NSMAP)
+
+
+def _set_pstyle(p: Any, style_id: str | None) -> None:
+    """``p.style = style_id`` (python-docx's ``CT_P.style``) without its generic child search:
+    the same XML (a ``w:pPr``, added if missing, even for no style; ``w:pStyle`` its first
+    child), at a fraction of the cost. Paragraph styles are set on every paragraph written."""
+    ppr = p.pPr
+    if ppr is None:
+        ppr = _w_element("pPr")
+        p.append(ppr)  # as CT_P's pPr (no successors declared): our paragraphs are empty here
+    current = ppr.find(_W_NS + "pStyle")
+    if style_id is None:
+        if current is not None:
+            ppr.remove(current)
+        return
+    if current is None:
+        current = _w_element("pStyle")
+        ppr.insert(0, current)  # pStyle comes first in CT_PPr
+    current.set(_W_NS + "val", style_id)
+
+
+def _plain_run_properties(r: Any, style_id: str | None, bold: bool, italic: bool) -> None:
+    """The ``w:rPr`` python-docx writes for a character style, bold and italic (``w:rStyle``,
+    ``w:b``, ``w:i``, in the schema's order), on a new, empty run, made directly."""
+    if style_id is None and not bold and not italic:
+        return
+    rpr = _w_element("rPr")
+    if style_id is not None:
+        rstyle = _w_element("rStyle")
+        rstyle.set(_W_NS + "val", style_id)
+        rpr.append(rstyle)
+    if bold:
+        rpr.append(_w_element("b"))
+    if italic:
+        rpr.append(_w_element("i"))
+    r.append(rpr)
+
+
+def _set_run_text(r: Any, run: Any, text: str) -> None:
+    """``run.text = text`` on a new run: python-docx's setter reads the text one character at
+    a time (tabs and line breaks become elements); plain text is one ``w:t``, made directly,
+    with ``xml:space="preserve"`` exactly when python-docx sets it (the break goes in after)."""
+    if _SPECIAL_RUN_CHARS.search(text):
+        run.text = text
+        return
+    t = _w_element("t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XML_SPACE, "preserve")
+    r.append(t)
+
+
+#: Per document part: (its styles element, how many children it had, then the ids of the
+#: paragraph, character and table styles by name and the default paragraph style's name). The
+#: agreement's template makes a writer for each of its 30 Markdown sub-documents, all on the
+#: template's one styles part.
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, tuple[Any, int, StyleIds]] = weakref.WeakKeyDictionary()
+StyleIds = tuple[dict[str, str], dict[str, str], dict[str, str], str]
+
+
+def _style_ids(part: Any, styles: Any) -> StyleIds:
+    """The style ids by name of ``styles`` (``part``'s), read again when the styles changed in
+    number (a writer only adds styles)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    element = styles.element
+    kept = _STYLE_IDS.get(part)
+    if kept is not None and kept[0] is element and kept[1] == len(element):
+        return kept[2]
+    by_type: dict[Any, dict[str, str]] = {
+        WD_STYLE_TYPE.PARAGRAPH: {},
+        WD_STYLE_TYPE.CHARACTER: {},
+        WD_STYLE_TYPE.TABLE: {},
+    }
+    for style in styles:
+        found = by_type.get(style.type)
+        if found is not None:
+            found[style.name] = style.style_id
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    ids = (
+        by_type[WD_STYLE_TYPE.PARAGRAPH],
+        by_type[WD_STYLE_TYPE.CHARACTER],
+        by_type[WD_STYLE_TYPE.TABLE],
+        default.name if default is not None else "Normal",
+    )
+    _STYLE_IDS[part] = (element, len(element), ids)
+    return ids
 
 
 def _text_align(cell: HtmlElement) -> str | None:

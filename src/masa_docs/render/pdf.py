@@ -2,16 +2,17 @@
 
 Pipeline for :func:`html_to_pdf`::
 
-    WeasyPrint (pdf/ua-1, tagged)  →  pyHanko (one empty /Sig field per slot, incremental)
-      →  pikepdf (tag the widgets, set metadata, rewrite as one clean revision)
+    WeasyPrint (pdf/ua-1, tagged)  →  pikepdf, in one open and one save: one empty /Sig field
+      per slot, tag the widgets, set metadata, rewrite as one clean revision
 
-* WeasyPrint, pyHanko and pikepdf are imported inside the functions, so importing this module
-  is cheap (the CLI must start fast).
+* WeasyPrint and pikepdf are imported inside the functions, so importing this module is cheap
+  (the CLI must start fast). pyHanko is not needed to make the fields (it signs them:
+  :mod:`masa_docs.signing`); the fields are the ones its ``append_signature_field`` makes.
 * Nothing here reads the clock: every date comes from :attr:`PdfMeta.created`, the first /ID
   element from :attr:`PdfMeta.identity` and the second from a hash of the content (qpdf's
   ``deterministic_id``). The same input therefore gives the same bytes, for a given set of
   library and font versions.
-* pyHanko's widget annotations are not tagged. Each one gets a /TU (accessible name), a /Form
+* A signature widget is tagged: each one gets a /TU (accessible name), a /Form
   structure element holding an OBJR to the widget, a /StructParent entry in the ParentTree,
   and its page gets ``/Tabs /S``. With HTML input the /Form element is put inside the
   structure element of the HTML box that holds the slot (WeasyPrint is asked to put a
@@ -30,7 +31,7 @@ import math
 import shutil
 import subprocess
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,35 +135,40 @@ def add_signature_fields(
     placements: Sequence[tuple[SignatureSlot, int, tuple[float, float, float, float]]],
     *,
     meta: PdfMeta,
+    prepare: Callable[[pikepdf.Pdf], object] | None = None,
 ) -> bytes:
     """Add one empty, tagged signature field per placement to a PDF made elsewhere.
 
     A placement is ``(slot, zero-based page index, (x1, y1, x2, y2) in PDF points)``. The
     /Form structure elements go at the end of the document element (the PDF carries no link
     between its structure and the place on the page). The result is finalised as by
-    :func:`finalise_pdf`.
+    :func:`finalise_pdf`. ``prepare`` is called with the opened ``pikepdf.Pdf`` first (e.g.
+    to remove a producer's run stamps in the same pass).
     """
     _validated_slots([slot for slot, _, _ in placements])
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:  # one open, checks and fields alike
+        if prepare is not None:
+            prepare(doc)
         page_total = len(doc.pages)
         existing = set(_field_names(doc))
-    checked: list[Placement] = []
-    for slot, page_index, rect in placements:
-        if not 0 <= page_index < page_total:
-            raise ValueError(
-                f"signature slot {slot.field_name!r}: page index {page_index} is out of range "
-                f"(the PDF has {page_total} pages)"
-            )
-        if slot.field_name in existing:
-            raise ValueError(
-                f"signature slot {slot.field_name!r}: the PDF already has a field with this name"
-            )
-        checked.append((slot, page_index, _normalised_rect(slot, rect)))
-    if not checked:
-        return finalise_pdf(pdf, meta)
-    return _with_fields(pdf, checked, meta)
+        checked: list[Placement] = []
+        for slot, page_index, rect in placements:
+            if not 0 <= page_index < page_total:
+                raise ValueError(
+                    f"signature slot {slot.field_name!r}: page index {page_index} is out of range "
+                    f"(the PDF has {page_total} pages)"
+                )
+            if slot.field_name in existing:
+                raise ValueError(
+                    f"signature slot {slot.field_name!r}: the PDF already has a field with this name"
+                )
+            checked.append((slot, page_index, _normalised_rect(slot, rect)))
+        if checked:
+            _add_tagged_fields(doc, checked)
+        _apply_meta(doc, meta)
+        return _save(doc, meta)
 
 
 def finalise_pdf(pdf: bytes, meta: PdfMeta) -> bytes:
@@ -229,7 +235,7 @@ def _normalised_rect(slot: SignatureSlot, rect: Rect) -> Rect:
     x1, y1, x2, y2 = (float(v) for v in rect)
     llx, urx = min(x1, x2), max(x1, x2)
     lly, ury = min(y1, y2), max(y1, y2)
-    # pyHanko takes whole points; shrink inwards so the field stays inside the box.
+    # Whole points (as pyHanko's fields have); shrink inwards so the field stays inside the box.
     llx, lly, urx, ury = math.ceil(llx), math.ceil(lly), math.floor(urx), math.floor(ury)
     if urx - llx < 1 or ury - lly < 1:
         raise ValueError(
@@ -302,41 +308,89 @@ def _find_box(page: Any, name: str) -> Any:
 
 
 # --------------------------------------------------------------------------------------
-# Fields: pyHanko, then tag with pikepdf
+# Fields: made and tagged with pikepdf
 # --------------------------------------------------------------------------------------
 
 
 def _with_fields(pdf: bytes, placements: Sequence[Placement], meta: PdfMeta) -> bytes:
     import pikepdf
 
-    with_fields = _append_fields_pyhanko(pdf, placements)
-    with pikepdf.open(io.BytesIO(with_fields)) as doc:
-        markers = _collect_markers(doc)
-        _tag_fields(doc, placements, markers)
-        _remove_markers(doc)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        _add_tagged_fields(doc, placements)
         _apply_meta(doc, meta)
         return _save(doc, meta)
 
 
-def _append_fields_pyhanko(pdf: bytes, placements: Sequence[Placement]) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+def _add_tagged_fields(doc: pikepdf.Pdf, placements: Sequence[Placement]) -> None:
+    """The fields, tagged where their marker links were (see :func:`_mark_slot_boxes`)."""
+    _append_fields(doc, placements)
+    markers = _collect_markers(doc)
+    _tag_fields(doc, placements, markers)
+    _remove_markers(doc)
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+
+#: Annotation flags of an empty signature widget: Print (4) and Locked (128), as pyHanko sets.
+_WIDGET_FLAGS = 132
+
+
+def _append_fields(doc: pikepdf.Pdf, placements: Sequence[Placement]) -> None:
+    """Add one empty /Sig field per placement, in the open ``doc`` (no second parse or save).
+
+    The objects are those pyHanko's ``append_signature_field`` makes (the fields were made
+    with it until the pipeline was cut to one pikepdf pass): a field merged with its widget
+    (/FT /Sig, /T, /Rect, /F Print+Locked, /P), an empty appearance stream of the box's size,
+    the widget appended to the page's /Annots, the field to /AcroForm /Fields, and
+    /SigFlags 1 (signatures exist; not append-only). pyHanko signs such fields in place.
+    """
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    root = doc.Root
+    acroform = root.get("/AcroForm")
+    if not isinstance(acroform, pikepdf.Dictionary):
+        root.AcroForm = doc.make_indirect(Dictionary(Fields=Array()))
+        acroform = root.AcroForm
+    fields = acroform.get("/Fields")
+    if not isinstance(fields, pikepdf.Array):
+        acroform.Fields = Array()
+        fields = acroform.Fields
+    taken = set(_fields_by_name(doc))
     for slot, page_index, (x1, y1, x2, y2) in placements:
-        spec = SigFieldSpec(
-            sig_field_name=slot.field_name,
-            on_page=page_index,
-            box=(int(x1), int(y1), int(x2), int(y2)),
-            readable_field_name=slot.tooltip,
+        if slot.field_name in taken:
+            raise ValueError(
+                f"signature slot {slot.field_name!r}: the PDF already has a field with this name"
+            )
+        taken.add(slot.field_name)
+        llx, lly, urx, ury = int(x1), int(y1), int(x2), int(y2)
+        page = doc.pages[page_index].obj
+        appearance = pikepdf.Stream(doc, b"")
+        appearance.stream_dict = Dictionary(
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=Array([0, abs(ury - lly), abs(urx - llx), 0]),
+            Resources=Dictionary(),
         )
-        try:
-            append_signature_field(writer, spec)
-        except Exception as exc:  # pyHanko raises PdfWriteError for duplicates
-            raise ValueError(f"signature slot {slot.field_name!r}: {exc}") from exc
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        field = doc.make_indirect(
+            Dictionary(
+                FT=Name.Sig,
+                T=String(slot.field_name),
+                Type=Name.Annot,
+                Subtype=Name.Widget,
+                F=_WIDGET_FLAGS,
+                Rect=Array([llx, lly, urx, ury]),
+                P=page,
+                TU=String(slot.tooltip),
+                AP=Dictionary(N=doc.make_indirect(appearance)),
+            )
+        )
+        annots = page.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            annots.append(field)
+        else:
+            page.Annots = Array([field])
+        fields.append(field)
+    if "/SigFlags" not in acroform:
+        acroform.SigFlags = 1
 
 
 @dataclass

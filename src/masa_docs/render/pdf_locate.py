@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
 
 __all__ = ["PopplerMissing", "Word", "find_text", "words"]
 
@@ -73,13 +72,16 @@ def _bbox_layout(pdf: bytes, timeout: float) -> etree._Element:
 
 def words(pdf: bytes, *, timeout: float = 60) -> list[Word]:
     """Every word of ``pdf`` with its page, line number and box in PDF user space."""
+    import pikepdf
+
     root = _bbox_layout(pdf, timeout)
-    reader = PdfReader(io.BytesIO(pdf))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:  # the CropBoxes (inherited or the MediaBox)
+        crops = [[float(v) for v in page.cropbox] for page in doc.pages]
     result: list[Word] = []
     for page_index, page in enumerate(root.iter(f"{XHTML}page")):
-        crop = reader.pages[page_index].cropbox if page_index < len(reader.pages) else None
-        left = float(crop.left) if crop is not None else 0.0
-        top = float(crop.top) if crop is not None else float(page.get("height", "0"))
+        crop = crops[page_index] if page_index < len(crops) else None
+        left = crop[0] if crop is not None else 0.0
+        top = crop[3] if crop is not None else float(page.get("height", "0"))
         for line_no, line in enumerate(page.iter(f"{XHTML}line")):
             for word in line.iter(f"{XHTML}word"):
                 x_min, y_min = float(word.get("xMin", "0")), float(word.get("yMin", "0"))
