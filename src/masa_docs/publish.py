@@ -342,7 +342,6 @@ RENDERING_LIBRARIES = (
     "python-docx",
     "docxtpl",
     "pikepdf",
-    "pyhanko",
     "markdown-it-py",
     "jinja2",
 )
