@@ -15,6 +15,13 @@ a hash salt per chart, no dates, no software names, no absolute paths, and eleme
 prefixed with the chart id so several charts can share one HTML page. SVG text stays text
 (``svg.fonttype: none``), so it is selectable and read by screen readers.
 
+Lean SVG (issue 17): matplotlib styles every element with ``style="..."`` and wraps nearly each
+one in a ``<g id="...">`` nobody refers to. The inline SVG carries the styles as SVG
+presentation attributes instead and drops the wrapping groups, so it has about half the elements
+and an HTML renderer runs none of them through its CSS cascade: WeasyPrint's time on the large
+yearly report (202 charts) fell by about a fifth, and its 27,401 "unknown property" warnings
+are gone. It draws the same, pixel for pixel (a test holds it).
+
 Cost: each chart's figure is built and laid out once. Its SVG is printed from it in one draw,
 and its PNG (only when a Word copy is made) is rasterised from the same figure with that layout
 kept, so the Word picture and the HTML/PDF chart share one layout (see :func:`_render`).
