@@ -351,8 +351,9 @@ def _presentation(tag: str) -> str:
         new += f' style="{"; ".join(rest)}"'
     before, after = tag[: m.start()], tag[m.end() :]
     for name in attrs:  # an attribute the style overrode
-        before = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", before)
-        after = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", after)
+        if f'{name}="' in before or f'{name}="' in after:
+            before = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", before)
+            after = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", after)
     return before + new + after
 
 
