@@ -488,3 +488,98 @@ def test_analyse_draws_the_png_with_the_svg_only_for_a_word_copy(monkeypatch: py
     charts = both.reports[latest]["charts"]
     assert charts and all(c.png().startswith(b"\x89PNG") for c in charts)
     assert not drawn_alone
+
+
+# ------------------------------------------------------------------ issue 17: lean inline SVG
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_svg_styles_are_presentation_attributes(charts: dict[str, ch.Chart], kind: str) -> None:
+    """No element but the root keeps a style= (the root's sizes it in the page): matplotlib's
+    declarations are SVG presentation attributes, which an HTML renderer does not cascade."""
+    svg = charts[kind].svg
+    root = ET.fromstring(svg)
+    assert [e.tag for e in root.iter() if e.get("style") is not None] == [f"{SVG_NS}svg"]
+    texts = list(root.iter(f"{SVG_NS}text"))
+    assert texts and all(t.get("font-family") == ch.CSS_FONT_STACK for t in texts)
+    assert all(t.get("font-size", "").endswith("px") for t in texts)
+    assert {t.get("text-anchor") for t in texts} >= {"middle", "end"}
+    paths = list(root.iter(f"{SVG_NS}path"))
+    assert any(p.get("stroke-width") for p in paths) and any(p.get("fill") == "none" for p in paths)
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_svg_has_no_group_that_only_wraps(charts: dict[str, ch.Chart], kind: str) -> None:
+    """matplotlib wraps nearly every element in a <g id="..."> nobody refers to: those go (their
+    children stay), and so do groups that hold nothing."""
+    root = ET.fromstring(charts[kind].svg)
+    groups = list(root.iter(f"{SVG_NS}g"))
+    assert all(g.attrib and len(g) for g in groups)
+    assert all(set(g.attrib) - {"id"} for g in groups)  # an id alone would be an unreferenced one
+    # the same text labels, in the same order, as matplotlib drew
+    raw = ch._render(charts[kind].id, charts[kind]._draw, png=False)[0]
+    drawn = ET.fromstring(raw[raw.index("<svg") :])
+    assert [t.text for t in root.iter(f"{SVG_NS}text")] == [t.text for t in drawn.iter(f"{SVG_NS}text")]
+    shapes = ("path", "use", "rect", "text", "clipPath", "pattern")
+    for shape in shapes:  # every shape kept
+        assert len(list(root.iter(SVG_NS + shape))) == len(list(drawn.iter(SVG_NS + shape))), shape
+    assert len(list(root.iter())) < len(list(drawn.iter())) * 0.7
+
+
+def test_style_declarations_become_attributes_where_svg_has_them() -> None:
+    tag = (
+        '<path d="M 0 0" fill="#ffffff" style="fill: none; stroke: #0b0c0c; stroke-width: 0.8; '
+        "font-family: 'Liberation Sans'; font: 10px serif; paint-order: stroke; "
+        'stroke-dasharray: 2,2" clip-path="url(#p1)"/>'
+    )
+    assert ch._presentation(tag) == (
+        '<path d="M 0 0" fill="none" stroke="#0b0c0c" stroke-width="0.8"'
+        f' font-family="{ch.CSS_FONT_STACK}" stroke-dasharray="2,2"'
+        ' style="font: 10px serif; paint-order: stroke" clip-path="url(#p1)"/>'
+    )  # the style's fill outranked the attribute; what SVG has no attribute for stays a style
+    assert ch._presentation('<text x="1">') == '<text x="1">'
+    assert ch._presentation("<text style=\"font-family: 'A;B', serif; fill: red\">") == (
+        '<text font-family="\'A;B\', serif" fill="red">'
+    )
+
+
+def test_lean_unwraps_bare_groups_and_drops_empty_ones_never_text() -> None:
+    svg = (
+        '<svg>\n <g>\n  <g>\n   <path d="M 0 0"/>\n  </g>\n'
+        '  <g clip-path="url(#a)">\n   <text>&lt;g&gt; </text>\n  </g>\n'
+        '  <g fill="red">\n  </g>\n  <g id="c-kept"/>\n  <g transform="x"><g></g></g>\n </g>\n</svg>'
+    )
+    assert ch._lean(svg) == (
+        '<svg>\n   <path d="M 0 0"/>\n'
+        '  <g clip-path="url(#a)">\n   <text>&lt;g&gt; </text>\n  </g>\n  <g id="c-kept"/>\n</svg>'
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_lean_svg_draws_what_matplotlib_drew(charts: dict[str, ch.Chart], kind: str, tmp_path: Any) -> None:
+    """WeasyPrint draws the lean inline SVG pixel for pixel as matplotlib's own SVG (with its
+    <style> and every group and style= kept)."""
+    import shutil
+
+    import weasyprint
+    from PIL import Image, ImageChops
+
+    chart = charts[kind]
+    raw = ch._render(chart.id, chart._draw, png=False)[0]
+    raw = raw[raw.index("<svg") :].replace("<svg ", '<svg style="width: 100%; max-width: 453.6pt" ', 1)
+    pictures = []
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is needed: apt-get install poppler-utils"
+    for name, svg in (("matplotlib", raw), ("lean", chart.svg)):
+        html = f"<!doctype html><style>@page {{ margin: 0 }} body {{ margin: 0 }}</style><body>{svg}</body>"
+        (tmp_path / f"{name}.pdf").write_bytes(weasyprint.HTML(string=html).write_pdf())
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "100", "-singlefile", tmp_path / f"{name}.pdf", tmp_path / name],
+            check=True,
+        )
+        pictures.append(Image.open(tmp_path / f"{name}.png").convert("RGB"))
+    before, after = pictures
+    assert before.size == after.size
+    assert ImageChops.difference(before, after).getbbox() is None
+    assert before.getextrema() != ((255, 255),) * 3  # something was drawn

@@ -15,6 +15,13 @@ a hash salt per chart, no dates, no software names, no absolute paths, and eleme
 prefixed with the chart id so several charts can share one HTML page. SVG text stays text
 (``svg.fonttype: none``), so it is selectable and read by screen readers.
 
+Lean SVG (issue 17): matplotlib styles every element with ``style="..."`` and wraps nearly each
+one in a ``<g id="...">`` nobody refers to. The inline SVG carries the styles as SVG
+presentation attributes instead and drops the wrapping groups, so it has about half the elements
+and an HTML renderer runs none of them through its CSS cascade: WeasyPrint's time on the large
+yearly report (202 charts) fell by about a fifth, and its 27,401 "unknown property" warnings
+are gone. It draws the same, pixel for pixel (a test holds it).
+
 Cost: each chart's figure is built and laid out once. Its SVG is printed from it in one draw,
 and its PNG (only when a Word copy is made) is rasterised from the same figure with that layout
 kept, so the Word picture and the HTML/PDF chart share one layout (see :func:`_render`).
@@ -246,15 +253,154 @@ def _png_bytes(chart_id: str, draw: Callable[[], Figure]) -> bytes:
 _TAG = re.compile(r"<[^>]*>")
 _ID = re.compile(r'\sid="([^"]+)"')
 _REF = re.compile(r'(url\(#|href="#)([^")]+)')
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+# One CSS declaration: a property, then a value in which ';' may sit only inside quotes or
+# brackets (matplotlib writes "fill: none; stroke: #0b0c0c; font-family: 'Liberation Sans'").
+_DECLARATION = re.compile(r"""\s*([a-zA-Z-]+)\s*:\s*((?:[^;'"()]|'[^']*'|"[^"]*"|\([^)]*\))*?)\s*(?:;|$)""")
+_EMPTY_GROUP = re.compile(r"\s*<g(?:\s[^>]*)?(?:/>|>\s*</g>)")
+_EMPTY_DEFS = re.compile(r"\s*<defs>\s*</defs>")
+
+# The CSS properties SVG 1.1 also takes as presentation attributes (SVG 1.1, section 6.4).
+PRESENTATION_ATTRIBUTES = frozenset(
+    [
+        "alignment-baseline",
+        "baseline-shift",
+        "clip",
+        "clip-path",
+        "clip-rule",
+        "color",
+        "color-interpolation",
+        "color-interpolation-filters",
+        "color-profile",
+        "color-rendering",
+        "cursor",
+        "direction",
+        "display",
+        "dominant-baseline",
+        "enable-background",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "filter",
+        "flood-color",
+        "flood-opacity",
+        "font-family",
+        "font-size",
+        "font-size-adjust",
+        "font-stretch",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "glyph-orientation-horizontal",
+        "glyph-orientation-vertical",
+        "image-rendering",
+        "kerning",
+        "letter-spacing",
+        "lighting-color",
+        "marker-end",
+        "marker-mid",
+        "marker-start",
+        "mask",
+        "opacity",
+        "overflow",
+        "pointer-events",
+        "shape-rendering",
+        "stop-color",
+        "stop-opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "text-decoration",
+        "text-rendering",
+        "unicode-bidi",
+        "visibility",
+        "word-spacing",
+        "writing-mode",
+    ]
+)
+
+
+def _presentation(tag: str) -> str:
+    """A tag with its ``style`` declarations as SVG presentation attributes, in their order, where
+    SVG has one (in ``style`` stays only what has none). A style declaration outranks an
+    attribute of the same name, so such an attribute gives way. The element draws the same, and
+    HTML renderers no longer run every declaration through their CSS cascade: WeasyPrint warned
+    "unknown property" about each, over thousands of elements in a large report."""
+    m = _STYLE.search(tag)
+    if m is None:
+        return tag
+    attrs: dict[str, str] = {}
+    rest: list[str] = []
+    for name, value in _DECLARATION.findall(m.group(1)):
+        if not value:
+            continue
+        if name.lower() in PRESENTATION_ATTRIBUTES and "!" not in value:
+            attrs[name.lower()] = value
+        else:
+            rest.append(f"{name}: {value}")
+    if attrs.get("font-family") == "'Liberation Sans'":
+        attrs["font-family"] = CSS_FONT_STACK
+    new = "".join(f' {name}="{value}"' for name, value in attrs.items())
+    if rest:
+        new += f' style="{"; ".join(rest)}"'
+    before, after = tag[: m.start()], tag[m.end() :]
+    for name in attrs:  # an attribute the style overrode
+        if f'{name}="' in before or f'{name}="' in after:
+            before = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", before)
+            after = re.sub(rf'\s{re.escape(name)}="[^"]*"', "", after)
+    return before + new + after
+
+
+def _lean(svg: str) -> str:
+    """The SVG without the groups that only wrapped their children (``<g>`` with no attribute
+    left once unreferenced ids are gone: matplotlib wraps nearly every element in one), and
+    without groups that hold nothing. Each group's line goes with it; text is not touched."""
+    parts = _TAG.split(svg)
+    tags = _TAG.findall(svg)
+    out: list[str] = [parts[0]]
+    bare: list[bool] = []  # for each open <g>: whether it is dropped
+    for tag, text in zip(tags, parts[1:], strict=True):
+        drop = False
+        if tag == "<g>":
+            bare.append(True)
+            drop = True
+        elif tag.startswith("<g ") and not tag.endswith("/>"):
+            bare.append(False)
+        elif tag == "</g>":
+            drop = bare.pop()
+        if drop:
+            if out[-1].isspace():  # the indentation before the tag
+                out[-1] = ""
+        else:
+            out.append(tag)
+        out.append(text)
+    lean = "".join(out)
+
+    def empty(m: re.Match[str]) -> str:
+        return m.group(0) if ' id="' in m.group(0) else ""  # a referenced group stays
+
+    while True:  # a group that held only an empty group is empty in turn
+        emptied = _EMPTY_DEFS.sub("", _EMPTY_GROUP.sub(empty, lean))
+        if emptied == lean:
+            return lean
+        lean = emptied
 
 
 def accessible_svg(raw: str, html_id: str, title: str, description: str) -> str:
     """Inline-ready SVG: no prolog, metadata or global <style>; ids made unique to the chart
-    (unreferenced ones dropped); role="img" named by <title> and described by <desc>."""
+    (unreferenced ones dropped); styles as presentation attributes (see :func:`_presentation`);
+    no group that only wraps (see :func:`_lean`); role="img" named by <title> and described by
+    <desc>."""
     svg = raw[raw.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'\s*<style type="text/css">.*?</style>', "", svg, flags=re.S)
-    svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
+    svg = _EMPTY_DEFS.sub("", svg)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
     # Only markup is rewritten, never text: content text in <text> has '<' escaped, so a
     # tag is everything from '<' to the next '>'.
@@ -268,9 +414,9 @@ def accessible_svg(raw: str, html_id: str, title: str, description: str) -> str:
     def rewrite(tag: re.Match[str]) -> str:
         t = _ID.sub(rename_id, tag.group(0))
         t = _REF.sub(lambda m: f"{m.group(1)}{html_id}-{m.group(2)}", t)
-        return t.replace("font-family: 'Liberation Sans'", f"font-family: {CSS_FONT_STACK}")
+        return _presentation(t)
 
-    svg = _TAG.sub(rewrite, svg)
+    svg = _lean(_TAG.sub(rewrite, svg))
     t_id, d_id = f"{html_id}-title", f"{html_id}-desc"
     open_end = svg.index(">")
     root = svg[:open_end]
