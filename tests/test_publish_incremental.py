@@ -148,6 +148,10 @@ def test_the_cli_says_unchanged_and_force_builds_again(content: Path, tmp_path: 
     assert "  threshold.html               unchanged" in again.output
     assert "1 output was unchanged and not built again (--force builds them all the same)." in again.output
     assert "worker" not in again.output  # nothing was built: no workers to count
+    # Nothing publish reads changed: the answer is recalled (masa_docs.up_to_date), nothing written,
+    # and the status lines are those the first publish printed.
+    assert f"Nothing to write: {out} is up to date (" in again.output and "Wrote" not in again.output
+    assert "threshold: DRAFT" in first.output and "threshold: DRAFT" in again.output
     forced = CliRunner().invoke(main, [*args, "--force"])
     assert forced.exit_code == 0, forced.output
     assert "threshold.html               unchanged" not in forced.output

@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import masa_docs.publish as publish_module
 import masa_docs.up_to_date as up_to_date
-from masa_docs.cli import main
 from masa_docs.errors import MasaError
 from masa_docs.example import example_dir
 from masa_docs.publish import PublishResult, publish
-from masa_docs.resources import shipped
+from masa_docs.resources import cache_folder, shipped
 
 PICK: dict[str, Any] = {"docs": ["threshold", "arrangements"], "formats": ["html"]}
 
@@ -244,24 +242,10 @@ def test_cache_folder_follows_masa_docs_cache_then_xdg(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("MASA_DOCS_CACHE", str(tmp_path / "own"))
-    assert up_to_date.cache_dir() == tmp_path / "own"
+    assert cache_folder() == tmp_path / "own"
     monkeypatch.delenv("MASA_DOCS_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert up_to_date.cache_dir() == tmp_path / "xdg" / "masa-docs"
+    assert cache_folder() == tmp_path / "xdg" / "masa-docs"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert up_to_date.cache_dir() == tmp_path / "home" / ".cache" / "masa-docs"
-
-
-def test_the_cli_says_the_folder_is_up_to_date(content: Path, tmp_path: Path) -> None:
-    out = tmp_path / "build"
-    args = ["publish", "--content", str(content), "--out", str(out), "--doc", "threshold", "--format", "html"]
-    first = CliRunner().invoke(main, args)
-    assert first.exit_code == 0, first.output
-    again = CliRunner().invoke(main, args)
-    assert again.exit_code == 0, again.output
-    assert "  threshold.html               unchanged" in again.output
-    assert f"Nothing to write: {out} is up to date (" in again.output
-    assert "1 output was unchanged and not built again (--force builds them all the same)." in again.output
-    assert "Wrote" not in again.output
-    assert "threshold: " in again.output  # the status line, as the full publish printed it
+    assert cache_folder() == tmp_path / "home" / ".cache" / "masa-docs"

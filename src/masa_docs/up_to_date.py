@@ -52,17 +52,12 @@ class RecordedSignedCopy:
     status: str
 
 
-def cache_dir() -> Path:
-    """Where the records are kept (:func:`masa_docs.resources.cache_folder`)."""
-    from .resources import cache_folder
-
-    return cache_folder()
-
-
 def record_path(out_dir: Path) -> Path:
     """The record of the last publish into ``out_dir`` (one per output folder)."""
+    from .resources import cache_folder
+
     key = hashlib.sha256(str(out_dir.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return cache_dir() / "publish" / f"{key[:32]}.json"
+    return cache_folder() / "publish" / f"{key[:32]}.json"
 
 
 def _tree(h: Any, label: str, folder: Path) -> None:
@@ -217,4 +212,4 @@ def recall(out_dir: Path, digest: str) -> dict[str, Any] | None:
     return record
 
 
-__all__ = ["RecordedSignedCopy", "cache_dir", "recall", "record_path", "remember", "sources_digest"]
+__all__ = ["RecordedSignedCopy", "recall", "record_path", "remember", "sources_digest"]
