@@ -78,7 +78,7 @@ def test_nothing_changed_recalls_what_the_full_work_would_say_and_writes_nothing
 
 
 @pytest.mark.slow
-def test_recalled_result_of_a_whole_publish_with_signed_copies(content: Path, tmp_path: Path) -> None:
+def test_the_recalled_result_of_a_whole_publish_is_the_full_works(content: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
     publish(content, out)
     full = publish(content, out, recall=False)

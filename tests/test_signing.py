@@ -277,7 +277,14 @@ def test_publish_sign_verify_record_publish_gives_a_final_signed_tagged_pdf(site
     fp = document_fingerprint(loaded, "threshold")
     assert all(s.fingerprint == fp and s.sha256 and s.signed_at for s in recorded)
 
-    run("publish", "--content", str(content), "--out", str(root / "build"), "--doc", "threshold")
+    second = run("publish", "--content", str(content), "--out", str(root / "build"), "--doc", "threshold")
+    # Publishing again with nothing changed recalls that answer (masa_docs.up_to_date), the
+    # signed copy's line included.
+    again = run("publish", "--content", str(content), "--out", str(root / "build"), "--doc", "threshold")
+    copy_line = (
+        f"Signed copy signed/threshold.pdf (from {signed}): final: signed by every lead safeguarding partner"
+    )
+    assert copy_line in second and copy_line in again and "is up to date" in again
     manifest = json.loads((root / "build" / "manifest.json").read_text(encoding="utf-8"))
     copy = manifest["signed_copies"]["signed/threshold.pdf"]
     assert copy["final"] and copy["valid"] and copy["fingerprint_matches_content"]
