@@ -583,70 +583,89 @@ def render_all(
     # The yearly reports' figures and charts not worked out yet (analyse(reports=False)).
     known = analysis_of(loaded).reports
     reports = {p: png for p, png in reports_needed(requests).items() if p not in known}
-    if n <= 1 or _small(requests):
-        n = 1
-        for period, png in reports.items():
-            report_for(loaded, period, png)
-        for i in order:
-            if progress:
-                progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
-            res = _run_job(jobs[i], loaded)
-            _raise_job_error(res)
-            report(i, res)
-    else:
-        import multiprocessing
-
+    # Everything loaded, analysed and imported so far stays put while the renderers run: the
+    # garbage collector no longer walks it (WeasyPrint makes and drops millions of objects), and
+    # forked workers do not copy the pages it lives in by touching it.
+    pooled = n > 1 and not _small(requests)
+    if pooled:
         # Forked workers inherit the content already loaded and analysed here, the renderers'
         # modules already imported and the templates already compiled, instead of each doing it.
         _WORKER_CONTENT[jobs[0].content_dir] = loaded
         _warm(requests)
-        ctx = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        )
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            # The charts are drawn in the workers, first, while the other outputs are
-            # rendered; an output that shows them starts when its period's are drawn.
-            report_jobs: dict[Future[_ReportResult], str | None] = {
-                pool.submit(_report_job, jobs[0].content_dir, loaded.fingerprint, period, png): period
-                for period, png in reports.items()
-            }
-            futures: dict[Future[_JobResult], int] = {}
-            waiting: dict[str | None, list[int]] = {period: [] for period in reports}
-
-            def submit(i: int, drawn: dict[str, Any] | None = None) -> Future[_JobResult]:
+    with _frozen_heap():
+        if not pooled:
+            n = 1
+            for period, png in reports.items():
+                report_for(loaded, period, png)
+            for i in order:
                 if progress:
                     progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
-                fut = pool.submit(_run_job, replace(jobs[i], report=drawn))
-                futures[fut] = i
-                return fut
+                res = _run_job(jobs[i], loaded)
+                _raise_job_error(res)
+                report(i, res)
+        else:
+            import multiprocessing
 
-            for i in order:
-                if _shows_report(requests[i]) and requests[i].period in waiting:
-                    waiting[requests[i].period].append(i)
-                else:
-                    submit(i)
-            from concurrent.futures import FIRST_EXCEPTION, wait
+            ctx = multiprocessing.get_context(
+                "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            )
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+                # The charts are drawn in the workers, first, while the other outputs are
+                # rendered; an output that shows them starts when its period's are drawn.
+                report_jobs: dict[Future[_ReportResult], str | None] = {
+                    pool.submit(_report_job, jobs[0].content_dir, loaded.fingerprint, period, png): period
+                    for period, png in reports.items()
+                }
+                futures: dict[Future[_JobResult], int] = {}
+                waiting: dict[str | None, list[int]] = {period: [] for period in reports}
 
-            pending: set[Future[Any]] = {*report_jobs, *futures}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for drawn_fut in (f for f in done if f in report_jobs):
-                        drawn: _ReportResult = drawn_fut.result()  # re-raises an unexpected error
-                        if drawn.masa_error is not None:
-                            raise MasaError(*drawn.masa_error)
-                        period = report_jobs[drawn_fut]
-                        install_report(loaded, period, drawn.report)
-                        pending |= {submit(i, drawn.report) for i in waiting.pop(period)}
-                    for fut in sorted((f for f in done if f in futures), key=lambda f: futures[f]):
-                        res = fut.result()  # re-raises a worker's unexpected error
-                        _raise_job_error(res)
-                        report(futures[fut], res)
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+                def submit(i: int, drawn: dict[str, Any] | None = None) -> Future[_JobResult]:
+                    if progress:
+                        progress(ProgressEvent("start", requests[i].doc, requests[i].fmt, shown))
+                    fut = pool.submit(_run_job, replace(jobs[i], report=drawn))
+                    futures[fut] = i
+                    return fut
+
+                for i in order:
+                    if _shows_report(requests[i]) and requests[i].period in waiting:
+                        waiting[requests[i].period].append(i)
+                    else:
+                        submit(i)
+                from concurrent.futures import FIRST_EXCEPTION, wait
+
+                pending: set[Future[Any]] = {*report_jobs, *futures}
+                try:
+                    while pending:
+                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        for drawn_fut in (f for f in done if f in report_jobs):
+                            drawn: _ReportResult = drawn_fut.result()  # re-raises an unexpected error
+                            if drawn.masa_error is not None:
+                                raise MasaError(*drawn.masa_error)
+                            period = report_jobs[drawn_fut]
+                            install_report(loaded, period, drawn.report)
+                            pending |= {submit(i, drawn.report) for i in waiting.pop(period)}
+                        for fut in sorted((f for f in done if f in futures), key=lambda f: futures[f]):
+                            res = fut.result()  # re-raises a worker's unexpected error
+                            _raise_job_error(res)
+                            report(futures[fut], res)
+                except BaseException:
+                    for fut in pending:
+                        fut.cancel()
+                    raise
     return [(requests[i], results[i]) for i in range(total)], n
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """``gc.freeze()`` for the duration: the objects that exist now are left out of garbage
+    collection (measured: about 7 % less CPU for a publish of the example)."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _small(requests: Sequence[RenderRequest]) -> bool:
