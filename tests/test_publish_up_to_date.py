@@ -18,7 +18,7 @@ import pytest
 
 import masa_docs.publish as publish_module
 import masa_docs.up_to_date as up_to_date
-from masa_docs.errors import MasaError
+from masa_docs.errors import ContentError, MasaError
 from masa_docs.example import example_dir
 from masa_docs.publish import PublishResult, publish
 from masa_docs.resources import cache_folder, shipped
@@ -249,3 +249,13 @@ def test_cache_folder_follows_masa_docs_cache_then_xdg(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache_folder() == tmp_path / "home" / ".cache" / "masa-docs"
+
+
+def test_a_missing_templates_folder_is_reported_as_before(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(content, out, **PICK)
+    with pytest.raises(MasaError, match=r"the templates folder .* does not exist"):
+        publish(content, out, templates=tmp_path / "nowhere", **PICK)
+    (content / "partners.yaml").write_text("partners: [\n", encoding="utf-8")
+    with pytest.raises(ContentError):  # invalid content first, as before
+        publish(content, out, templates=tmp_path / "nowhere", **PICK)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import MasaError
+
 if TYPE_CHECKING:
     from .publish import OutputResult, PublishResult
 
@@ -105,7 +107,11 @@ def sources_digest(
     h.update(f"masa-docs sources {RECIPE}\0{tool_digest()}\0{selection!r}".encode())
     _tree(h, "content", content_dir)
     _tree(h, "signed", signed_dir_for(content_dir, signed_dir))
-    folders = template_folders(templates)
+    try:
+        folders = template_folders(templates)
+    except MasaError:  # not a templates folder: the full publish says so, in its usual order
+        h.update(b"\0templates: not a templates folder")
+        return h.hexdigest()
     for i, folder in enumerate((*folders.html, *folders.docx)):
         _tree(h, f"templates {i}", folder)
     return h.hexdigest()
