@@ -583,15 +583,15 @@ def render_all(
     # The yearly reports' figures and charts not worked out yet (analyse(reports=False)).
     known = analysis_of(loaded).reports
     reports = {p: png for p, png in reports_needed(requests).items() if p not in known}
-    # Everything loaded, analysed and imported so far stays put while the renderers run: the
-    # garbage collector no longer walks it (WeasyPrint makes and drops millions of objects), and
-    # forked workers do not copy the pages it lives in by touching it.
     pooled = n > 1 and not _small(requests)
     if pooled:
         # Forked workers inherit the content already loaded and analysed here, the renderers'
         # modules already imported and the templates already compiled, instead of each doing it.
         _WORKER_CONTENT[jobs[0].content_dir] = loaded
         _warm(requests)
+    # Everything loaded, analysed and imported so far stays put while the renderers run: the
+    # garbage collector no longer walks it (WeasyPrint makes and drops millions of objects), and
+    # forked workers do not copy the pages it lives in by touching it.
     with _frozen_heap():
         if not pooled:
             n = 1
